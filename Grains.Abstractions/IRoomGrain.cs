@@ -1,0 +1,36 @@
+namespace OrleansChat.Grains.Abstractions;
+
+/// <summary>
+/// One chat room, keyed by its normalized name (see <see cref="ChatRules.NormalizeRoom"/>). The grain is the
+/// single writer of the room: it numbers messages, stores the recent history and publishes every event
+/// to the room's stream (<see cref="RoomStreams"/>) in the order it numbered them.
+/// </summary>
+public interface IRoomGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Adds <paramref name="connectionId"/> as <paramref name="user"/> to the room. Idempotent per connection.
+    /// The first connection of a user publishes a "joined" notification. With <paramref name="sinceSeq"/>
+    /// null the result holds the recent history; with a number k, only the retained messages with seq &gt; k.
+    /// </summary>
+    Task<JoinResult> JoinAsync(string connectionId, string user, long? sinceSeq);
+
+    /// <summary>
+    /// Removes a connection. When it was the user's last connection in the room, a "left" notification is
+    /// published. Leaving a room one is not in does nothing.
+    /// </summary>
+    Task LeaveAsync(string connectionId);
+
+    /// <summary>
+    /// Stores a message and returns it with its sequence number; it returns only after the history holding
+    /// it has been written to grain storage. A <paramref name="clientMessageId"/> the room already retains
+    /// returns the stored original and stores and publishes nothing. Invalid input throws
+    /// <see cref="ArgumentException"/> and changes nothing.
+    /// </summary>
+    Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId);
+
+    /// <summary>Up to <paramref name="limit"/> retained messages with seq &lt; <paramref name="beforeSeq"/>, ascending.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit);
+
+    /// <summary>Up to <paramref name="limit"/> retained messages with seq &gt; <paramref name="afterSeq"/>, ascending.</summary>
+    Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long afterSeq, int limit);
+}

@@ -1,0 +1,14 @@
+namespace OrleansChat.Grains.Abstractions;
+
+/// <summary>
+/// One item of a room's stream: exactly one of <see cref="Message"/> and <see cref="Notification"/> is set.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomEvent(
+    [property: Id(0)] ChatMessage? Message,
+    [property: Id(1)] RoomNotification? Notification)
+{
+    public static RoomEvent Of(ChatMessage message) => new(message, null);
+
+    public static RoomEvent Of(RoomNotification notification) => new(null, notification);
+}

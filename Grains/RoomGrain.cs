@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.Grains;
+
+/// <inheritdoc cref="IRoomGrain"/>
+public sealed class RoomGrain(
+    [PersistentState("room", RoomStorage.Rooms)] IPersistentState<RoomState> state,
+    IOptions<RoomOptions> options,
+    TimeProvider time,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain
+{
+    private readonly RoomMembers _members = new();
+    private IAsyncStream<RoomEvent> _stream = null!;
+
+    private string Room => this.GetPrimaryKeyString();
+
+    private RoomState Stored => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _stream = this.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(Room));
+        if (string.IsNullOrEmpty(Stored.Epoch))
+        {
+            // The epoch is written before anyone can see it, so it names this history for as long as it lasts.
+            Stored.Epoch = Guid.NewGuid().ToString("N");
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<JoinResult> JoinAsync(string connectionId, string user, long? sinceSeq)
+    {
+        user = ChatRules.NormalizeUser(user);
+        ChatRules.CheckSince(sinceSeq);
+        if (_members.Add(connectionId, user))
+        {
+            await PublishAsync(RoomEvent.Of(RoomNotification.UserJoined(Room, user)));
+        }
+
+        // Presence lives in memory, so the room stays active while anyone is in it.
+        DelayDeactivation(Timeout.InfiniteTimeSpan);
+        var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
+        return new JoinResult(Room, user, Stored.Epoch, messages, Stored.LastSeq, _members.Users);
+    }
+
+    public async Task LeaveAsync(string connectionId)
+    {
+        if (_members.Remove(connectionId) is { } user)
+        {
+            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+        }
+
+        if (_members.ConnectionCount == 0)
+        {
+            DelayDeactivation(TimeSpan.Zero);
+        }
+    }
+
+    public async Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId)
+    {
+        user = ChatRules.NormalizeUser(user);
+        text = ChatRules.NormalizeText(text);
+        var id = ChatRules.NormalizeClientMessageId(clientMessageId);
+        if (id is not null && Stored.History.Find(m => m.Id == id) is { } original)
+        {
+            return original.User == user
+                ? original
+                : throw new ChatRuleException("clientMessageId: already used by another user's message in this room");
+        }
+
+        var message = new ChatMessage(Room, Stored.LastSeq + 1, id ?? Guid.NewGuid().ToString("N"), user, text, time.GetUtcNow());
+        await StoreAsync(message);
+        await PublishAsync(RoomEvent.Of(message));
+        return message;
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit)
+    {
+        ChatRules.CheckBeforeSeq(beforeSeq);
+        ChatRules.CheckLimit(limit);
+        IReadOnlyList<ChatMessage> page = Retained().Where(m => m.Seq < beforeSeq).TakeLast(limit).ToList();
+        return Task.FromResult(page);
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long afterSeq, int limit)
+    {
+        ChatRules.CheckSince(afterSeq);
+        ChatRules.CheckLimit(limit);
+        IReadOnlyList<ChatMessage> page = Retained().Where(m => m.Seq > afterSeq).Take(limit).ToList();
+        return Task.FromResult(page);
+    }
+
+    private IEnumerable<ChatMessage> Retained() => Stored.History.TakeLast(options.Value.HistoryLimit);
+
+    private async Task StoreAsync(ChatMessage message)
+    {
+        var (history, lastSeq) = (Stored.History, Stored.LastSeq);
+        Stored.History = [.. history.TakeLast(options.Value.HistoryLimit - 1), message];
+        Stored.LastSeq = message.Seq;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not acknowledged, so not kept. Storage may still hold the write (a timeout after it landed), so
+            // the next activation reloads whatever storage has instead of trusting this copy's ETag.
+            (Stored.History, Stored.LastSeq) = (history, lastSeq);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task PublishAsync(RoomEvent roomEvent)
+    {
+        try
+        {
+            await _stream.OnNextAsync(roomEvent);
+        }
+        catch (Exception exception)
+        {
+            // A stored message stays acknowledged; relays detect the missing seq and fetch it from the room.
+            logger.LogWarning(exception, "Room {Room} could not publish an event to its stream", Room);
+        }
+    }
+}

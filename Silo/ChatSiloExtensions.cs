@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Orleans.Configuration;
+using OrleansChat.Grains;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.Silo;
+
+public static class ChatSiloExtensions
+{
+    /// <summary>
+    /// Hosts the Orleans silo in this process. With Redis configured: Redis clustering and Redis storage for
+    /// rooms and stream subscriptions. Without: localhost clustering and in-memory storage.
+    /// </summary>
+    public static WebApplicationBuilder AddChatSilo(this WebApplicationBuilder builder)
+    {
+        var cluster = ClusterSettings.From(builder.Configuration);
+        var redis = RedisSettings.From(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            if (redis is null)
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                silo.AddMemoryGrainStorage(RoomStorage.Rooms);
+                silo.AddMemoryGrainStorage(RoomStorage.PubSub);
+            }
+            else
+            {
+                silo.UseRedisClustering(options => options.ConfigurationOptions = redis.Options());
+                silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                silo.AddRedisGrainStorage(RoomStorage.Rooms, options => options.ConfigurationOptions = redis.Options());
+                silo.AddRedisGrainStorage(RoomStorage.PubSub, options => options.ConfigurationOptions = redis.Options());
+            }
+
+            silo.AddMemoryStreams(RoomStreams.ProviderName, streams =>
+            {
+                // One queue: the latency is the same as with eight and the idle polling costs an eighth.
+                streams.ConfigurePartitioning(1);
+                streams.ConfigurePullingAgent(agent => agent.Configure(options =>
+                    options.GetQueueMsgsTimerPeriod = cluster.StreamPollingPeriod));
+            });
+        });
+
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddSingleton(new ChatMode(redis));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RoomOptions>().BindConfiguration(RoomOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RoomOptions>, RoomOptionsValidator>();
+        return builder;
+    }
+
+    private static IPAddress AdvertisedAddress(ClusterSettings cluster)
+    {
+        if (!string.IsNullOrEmpty(cluster.AdvertisedIP))
+        {
+            return IPAddress.Parse(cluster.AdvertisedIP);
+        }
+
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(nic => nic.OperationalStatus == OperationalStatus.Up && nic.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
+            .Select(address => address.Address)
+            .FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork)
+            ?? IPAddress.Loopback;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace OrleansChat.Silo;
+
+/// <summary>How this process joins the Orleans cluster; bound from the configuration section <c>Orleans</c>.</summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Orleans";
+
+    /// <summary>Processes with the same cluster id (and Redis) form one cluster.</summary>
+    public string ClusterId { get; set; } = "orleans-chat";
+
+    /// <summary>Names the stored data; keep it stable across deployments so rooms keep their history.</summary>
+    public string ServiceId { get; set; } = "orleans-chat";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients use to reach this silo as a gateway.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The address other silos reach this one at, in Redis mode. Empty: the first IPv4 address of an
+    /// interface that is up, else loopback. An IP, not a host name: silos advertising names have failed
+    /// to find each other.
+    /// </summary>
+    public string? AdvertisedIP { get; set; }
+
+    /// <summary>
+    /// How often each stream queue is polled. Lower is faster delivery between processes and more idle CPU
+    /// (docs/configuration.md has the trade-off); local members never wait for it.
+    /// </summary>
+    public TimeSpan StreamPollingPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    public static ClusterSettings From(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        settings.Validate();
+        return settings;
+    }
+
+    private void Validate()
+    {
+        List<string> errors = [];
+        if (string.IsNullOrWhiteSpace(ClusterId)) errors.Add($"{Section}:{nameof(ClusterId)} must not be empty.");
+        if (string.IsNullOrWhiteSpace(ServiceId)) errors.Add($"{Section}:{nameof(ServiceId)} must not be empty.");
+        if (SiloPort is < 1 or > 65535) errors.Add($"{Section}:{nameof(SiloPort)} must be a port number, not {SiloPort}.");
+        if (GatewayPort is < 1 or > 65535) errors.Add($"{Section}:{nameof(GatewayPort)} must be a port number, not {GatewayPort}.");
+        if (!string.IsNullOrEmpty(AdvertisedIP) && !IPAddress.TryParse(AdvertisedIP, out _))
+            errors.Add($"{Section}:{nameof(AdvertisedIP)} must be an IP address, not '{AdvertisedIP}'.");
+        if (StreamPollingPeriod <= TimeSpan.Zero || StreamPollingPeriod > TimeSpan.FromSeconds(1))
+            errors.Add($"{Section}:{nameof(StreamPollingPeriod)} must be above 0 and at most 00:00:01.");
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join(" ", errors));
+    }
+}

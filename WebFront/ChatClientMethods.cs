@@ -1,0 +1,11 @@
+namespace OrleansChat.WebFront;
+
+/// <summary>The names of the server-to-client methods of the chat hub (docs/protocol.md).</summary>
+public static class ChatClientMethods
+{
+    /// <summary>Carries a <see cref="OrleansChat.Grains.Abstractions.ChatMessage"/>.</summary>
+    public const string Message = "message";
+
+    /// <summary>Carries a <see cref="OrleansChat.Grains.Abstractions.RoomNotification"/>.</summary>
+    public const string Notification = "notification";
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.WebFront;
+
+/// <summary>
+/// The browser's entry point, at <c>/hubs/chat</c>. A connection joins rooms as a user, sends to the rooms
+/// it joined and receives each room's events as <c>message</c> and <c>notification</c> calls. Broken input
+/// rules are answered with a <see cref="HubException"/> naming the field; the connection stays usable.
+/// </summary>
+public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ILogger<ChatHub> logger) : Hub
+{
+    /// <summary>
+    /// Joins <paramref name="room"/> as <paramref name="user"/>. With <paramref name="since"/> null the
+    /// result holds the recent history; with k, the retained messages after seq k. After the call the
+    /// connection receives every message with seq above the result's <c>lastSeq</c> exactly once, in seq
+    /// order (a <c>message</c> may arrive before the result does). Joining a room again is harmless; it
+    /// also changes the user the connection speaks as in that room.
+    /// </summary>
+    public async Task<JoinResult> Join(string room, string user, long? since)
+    {
+        room = ChatRules.NormalizeRoom(room);
+        user = ChatRules.NormalizeUser(user);
+        ChatRules.CheckSince(since);
+        var rooms = JoinedRooms();
+        await relay.AttachAsync(room, Context.ConnectionId);
+        try
+        {
+            var result = await Room(room).JoinAsync(Context.ConnectionId, user, since);
+            rooms[room] = result.User;
+            relay.Activate(room, Context.ConnectionId, result.LastSeq);
+            return result;
+        }
+        catch when (!rooms.ContainsKey(room))
+        {
+            await relay.DetachAsync(room, Context.ConnectionId);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores a message in a joined room and returns it with its seq: the acknowledgement, sent only after
+    /// the room has stored it. Sending again with the same <paramref name="clientMessageId"/> returns the
+    /// original and stores nothing.
+    /// </summary>
+    public async Task<ChatMessage> Send(string room, string text, string? clientMessageId)
+    {
+        room = ChatRules.NormalizeRoom(room);
+        var user = UserIn(room);
+        text = ChatRules.NormalizeText(text);
+        clientMessageId = ChatRules.NormalizeClientMessageId(clientMessageId);
+        var message = await Room(room).SendAsync(user, text, clientMessageId);
+        relay.Deliver(message);
+        return message;
+    }
+
+    /// <summary>Leaves a room; leaving a room the connection is not in does nothing.</summary>
+    public async Task Leave(string room)
+    {
+        room = ChatRules.NormalizeRoom(room);
+        if (JoinedRooms().TryRemove(room, out _))
+        {
+            await LeaveRoomAsync(room);
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> retained messages older than <paramref name="beforeSeq"/>, ascending.</summary>
+    public Task<IReadOnlyList<ChatMessage>> History(string room, long beforeSeq, int limit)
+    {
+        room = ChatRules.NormalizeRoom(room);
+        UserIn(room);
+        ChatRules.CheckBeforeSeq(beforeSeq);
+        ChatRules.CheckLimit(limit);
+        return Room(room).GetHistoryAsync(beforeSeq, limit);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var room in JoinedRooms().Keys)
+        {
+            try
+            {
+                await LeaveRoomAsync(room);
+            }
+            catch (Exception leaveError)
+            {
+                logger.LogWarning(leaveError, "Connection {ConnectionId} could not leave room {Room}", Context.ConnectionId, room);
+            }
+        }
+    }
+
+    private async Task LeaveRoomAsync(string room)
+    {
+        try
+        {
+            await Room(room).LeaveAsync(Context.ConnectionId);
+        }
+        finally
+        {
+            await relay.DetachAsync(room, Context.ConnectionId);
+        }
+    }
+
+    private IRoomGrain Room(string room) => grains.GetGrain<IRoomGrain>(room);
+
+    private string UserIn(string room) =>
+        JoinedRooms().TryGetValue(room, out var user)
+            ? user
+            : throw new ChatRuleException($"room: join '{room}' before using it");
+
+    private ConcurrentDictionary<string, string> JoinedRooms() =>
+        (ConcurrentDictionary<string, string>)(Context.Items.TryGetValue(nameof(JoinedRooms), out var rooms)
+            ? rooms!
+            : Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+}

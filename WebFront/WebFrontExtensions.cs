@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+
+namespace OrleansChat.WebFront;
+
+public static class WebFrontExtensions
+{
+    /// <summary>The path of the chat hub.</summary>
+    public const string HubPath = "/hubs/chat";
+
+    /// <summary>Adds the chat hub and the room relay; needs an <see cref="IClusterClient"/> in the container.</summary>
+    public static IServiceCollection AddWebFront(this IServiceCollection services)
+    {
+        services.AddSignalR(options => options.AddFilter<ChatRuleFilter>());
+        services.AddSingleton<RoomRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());
+        return services;
+    }
+
+    /// <summary>Serves the chat page at <c>/</c> and the hub at <see cref="HubPath"/>, WebSockets only.</summary>
+    public static IEndpointRouteBuilder MapWebFront(this WebApplication app)
+    {
+        // The page ships next to the assemblies (see WebFront.csproj), wherever the host's content root is.
+        var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+
+        // No sticky sessions: a negotiate request and the socket it prepares may reach different instances.
+        app.MapHub<ChatHub>(HubPath, options => options.Transports = HttpTransportType.WebSockets);
+        return app;
+    }
+}
