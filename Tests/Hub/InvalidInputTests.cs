@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Hub;
+
+/// <summary>Each bad input is refused with an error naming the field; the connection stays usable and the room unchanged.</summary>
+[Collection(ChatServerCollection.Name)]
+public sealed class InvalidInputTests(ChatServerFixture fixture)
+{
+    public static TheoryData<string, string> BadCalls => new()
+    {
+        { "empty text", "text: must not be empty or only whitespace" },
+        { "whitespace text", "text: must not be empty or only whitespace" },
+        { "oversized text", "text: must be at most 2000 characters" },
+        { "control character in text", "text: must not contain control characters" },
+        { "room not joined", "room: join 'elsewhere' before using it" },
+        { "bad room name", "room: must be 1 to 64 characters" },
+        { "empty user", "user: must be 1 to 32 characters" },
+        { "oversized user", "user: must be 1 to 32 characters" },
+        { "bad client message id", "clientMessageId: must be 1 to 64 ASCII letters" },
+        { "negative since", "since: must be null or a sequence number of 0 or more" },
+        { "history limit zero", "limit: must be 1 to 100" },
+        { "history before zero", "beforeSeq: must be 1 or more" },
+        { "history of a room not joined", "room: join 'elsewhere' before using it" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCalls))]
+    public async Task BadInputIsRefusedAndChangesNothing(string call, string expectedError)
+    {
+        var room = Rooms.Fresh("bad-input");
+        await using var ana = await fixture.Server.ConnectAsync();
+        await using var watcher = await fixture.Server.ConnectAsync();
+        await ana.JoinAsync(room, "Ana");
+        await watcher.JoinAsync(room, "Watcher");
+        await ana.SendAsync(room, "before");
+
+        var error = await Assert.ThrowsAsync<HubException>(() => Invoke(ana, room, call));
+
+        Assert.Contains(expectedError, error.Message);
+        Assert.DoesNotContain("   at ", error.Message);
+        var after = await ana.SendAsync(room, "after");
+        Assert.Equal(2, after.Seq);
+        var received = await watcher.WaitForSeqAsync(room, 2);
+        Assert.Equal(["before", "after"], received.Select(m => m.Text));
+        Assert.Equal(["Ana", "Watcher"], (await watcher.JoinAsync(room, "Watcher")).Members.Order());
+    }
+
+    private static Task Invoke(ChatTestClient client, string room, string call) => call switch
+    {
+        "empty text" => client.SendAsync(room, ""),
+        "whitespace text" => client.SendAsync(room, " \n\t "),
+        "oversized text" => client.SendAsync(room, new string('x', 2001)),
+        "control character in text" => client.SendAsync(room, "bell\u0007"),
+        "room not joined" => client.SendAsync("elsewhere", "hello"),
+        "bad room name" => client.JoinAsync("no spaces allowed", "Ana"),
+        "empty user" => client.JoinAsync(room, "  "),
+        "oversized user" => client.JoinAsync(room, new string('u', 33)),
+        "bad client message id" => client.SendAsync(room, "hello", "not an id!"),
+        "negative since" => client.JoinAsync(room, "Ana", since: -1),
+        "history limit zero" => client.HistoryAsync(room, 2, 0),
+        "history before zero" => client.HistoryAsync(room, 0, 10),
+        "history of a room not joined" => client.HistoryAsync("elsewhere", 2, 10),
+        _ => throw new ArgumentOutOfRangeException(nameof(call), call, null),
+    };
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>A real SignalR client, connected the way the page connects (WebSockets, no negotiation).</summary>
+public sealed class ChatTestClient : IAsyncDisposable
+{
+    private ChatTestClient(HubConnection connection)
+    {
+        Connection = connection;
+        connection.On<ChatMessage>("message", Messages.Add);
+        connection.On<RoomNotification>("notification", Notifications.Add);
+    }
+
+    public HubConnection Connection { get; }
+
+    public Inbox<ChatMessage> Messages { get; } = new();
+
+    public Inbox<RoomNotification> Notifications { get; } = new();
+
+    public static async Task<ChatTestClient> ConnectAsync(Uri server)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, "/hubs/chat"), options =>
+            {
+                options.SkipNegotiation = true;
+                options.Transports = HttpTransportType.WebSockets;
+            })
+            .Build();
+        var client = new ChatTestClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    public Task<JoinResult> JoinAsync(string room, string user, long? since = null) =>
+        Connection.InvokeAsync<JoinResult>("Join", room, user, since);
+
+    public Task<ChatMessage> SendAsync(string room, string text, string? clientMessageId = null) =>
+        Connection.InvokeAsync<ChatMessage>("Send", room, text, clientMessageId);
+
+    public Task LeaveAsync(string room) => Connection.InvokeAsync("Leave", room);
+
+    public Task<List<ChatMessage>> HistoryAsync(string room, long beforeSeq, int limit) =>
+        Connection.InvokeAsync<List<ChatMessage>>("History", room, beforeSeq, limit);
+
+    /// <summary>Waits until live messages of <paramref name="room"/> up to <paramref name="seq"/> have arrived.</summary>
+    public Task<IReadOnlyList<ChatMessage>> WaitForSeqAsync(string room, long seq) =>
+        Messages.WaitUntilAsync(messages => messages.Any(m => m.Room == room && m.Seq >= seq), $"message seq {seq} in room '{room}'");
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using OrleansChat.Silo;
+
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>
+/// The real chat server (silo, hub, relay and page, composed as Program.cs composes them) on real Kestrel
+/// at a free loopback port, with its own cluster id and ports so servers of parallel tests never meet.
+/// </summary>
+public sealed class TestChatServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestChatServer(WebApplication app)
+    {
+        _app = app;
+        Address = app.LocalAddress();
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestChatServer> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PORT"] = "0",
+            ["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",
+            ["Orleans:SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddChatServer();
+        var app = builder.Build();
+        app.MapChatServer();
+        await app.StartAsync();
+        return new TestChatServer(app);
+    }
+
+    public Task<ChatTestClient> ConnectAsync() => ChatTestClient.ConnectAsync(Address);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
