@@ -3,7 +3,6 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Orleans.Configuration;
 using OrleansChat.Grains;
-using OrleansChat.Grains.Abstractions;
 
 namespace OrleansChat.Silo;
 
@@ -38,20 +37,11 @@ public static class ChatSiloExtensions
                 silo.AddRedisGrainStorage(RoomStorage.PubSub, options => options.ConfigurationOptions = redis.Options());
             }
 
-            silo.AddMemoryStreams(RoomStreams.ProviderName, streams =>
-            {
-                // One queue: the latency is the same as with eight and the idle polling costs an eighth.
-                streams.ConfigurePartitioning(1);
-                streams.ConfigurePullingAgent(agent => agent.Configure(options =>
-                    options.GetQueueMsgsTimerPeriod = cluster.StreamPollingPeriod));
-            });
+            silo.AddRooms(cluster.StreamPollingPeriod);
         });
 
         builder.Services.AddSingleton(cluster);
         builder.Services.AddSingleton(new ChatMode(redis));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<RoomOptions>().BindConfiguration(RoomOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RoomOptions>, RoomOptionsValidator>();
         return builder;
     }
 

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using OrleansChat.Grains;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.Tests.Grains;
+
+/// <summary>An in-process Orleans cluster hosting the room grain, with a history limit small enough to test.</summary>
+public sealed class RoomClusterFixture : IAsyncLifetime
+{
+    public const int HistoryLimit = 5;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder();
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(RoomStorage.Rooms);
+            silo.AddMemoryGrainStorage(RoomStorage.PubSub);
+            silo.AddRooms(TimeSpan.FromMilliseconds(10));
+            silo.Services.Configure<RoomOptions>(options => options.HistoryLimit = HistoryLimit);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(RoomStreams.ProviderName));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class RoomClusterCollection : ICollectionFixture<RoomClusterFixture>
+{
+    public const string Name = "room cluster";
+}

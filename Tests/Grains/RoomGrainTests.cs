@@ -1,0 +1,165 @@
+using OrleansChat.Grains.Abstractions;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Grains;
+
+[Collection(RoomClusterCollection.Name)]
+public sealed class RoomGrainTests(RoomClusterFixture fixture)
+{
+    private IRoomGrain Room(string name) => fixture.Client.GetGrain<IRoomGrain>(name);
+
+    [Fact]
+    public async Task MessagesAreNumberedFromOneWithoutGaps()
+    {
+        var room = Room(Rooms.Fresh("seq"));
+
+        var sent = new List<ChatMessage>();
+        for (var i = 0; i < 4; i++)
+        {
+            sent.Add(await room.SendAsync("Ana", $"message {i}", null));
+        }
+
+        Assert.Equal([1L, 2L, 3L, 4L], sent.Select(m => m.Seq));
+        Assert.Equal(4, sent.Select(m => m.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task HistoryKeepsOnlyTheConfiguredNumberOfRecentMessages()
+    {
+        var name = Rooms.Fresh("bound");
+        var room = Room(name);
+        for (var i = 1; i <= RoomClusterFixture.HistoryLimit + 3; i++)
+        {
+            await room.SendAsync("Ana", $"message {i}", null);
+        }
+
+        var joined = await room.JoinAsync("connection-1", "Ben", sinceSeq: null);
+
+        Assert.Equal([4L, 5L, 6L, 7L, 8L], joined.Messages.Select(m => m.Seq));
+        Assert.Equal(8, joined.LastSeq);
+        Assert.Empty(await room.GetHistoryAsync(beforeSeq: 4, limit: 10));
+    }
+
+    [Fact]
+    public async Task HistoryAndEpochSurviveDeactivation()
+    {
+        var room = Room(Rooms.Fresh("persist"));
+        await room.SendAsync("Ana", "kept", "kept-1");
+        var before = await room.JoinAsync("connection-1", "Ana", null);
+        await room.LeaveAsync("connection-1");
+
+        await fixture.Cluster.DeactivateAsync(room);
+        var after = await room.JoinAsync("connection-2", "Ana", null);
+        var next = await room.SendAsync("Ana", "after reactivation", null);
+
+        Assert.Equal(before.Epoch, after.Epoch);
+        Assert.Equal(["kept"], after.Messages.Select(m => m.Text));
+        Assert.Equal(2, next.Seq);
+        Assert.Equal(next, await room.SendAsync("Ana", "after reactivation", next.Id));
+    }
+
+    [Fact]
+    public async Task SendingAgainWithAnAcceptedClientMessageIdReturnsTheOriginalAndPublishesNothing()
+    {
+        var name = Rooms.Fresh("idempotent");
+        var room = Room(name);
+        var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
+
+        var original = await room.SendAsync("Ana", "once", "client-id-1");
+        var retried = await room.SendAsync("Ana", "once, retried", "client-id-1");
+        var next = await room.SendAsync("Ana", "next", null);
+        var events = await recorder.Events.WaitUntilAsync(e => e.Any(x => x.Message?.Seq == 2), "message seq 2 on the stream");
+
+        Assert.Equal(original, retried);
+        Assert.Equal(2, next.Seq);
+        Assert.Equal([1L, 2L], events.Select(e => e.Message!.Seq));
+        await recorder.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task AClientMessageIdOfAnotherUserIsRefused()
+    {
+        var room = Room(Rooms.Fresh("id-owner"));
+        await room.SendAsync("Ana", "mine", "shared-id");
+
+        var error = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ben", "also mine?", "shared-id"));
+
+        Assert.Equal("clientMessageId: already used by another user's message in this room", error.Message);
+        Assert.Equal(1, (await room.JoinAsync("connection-1", "Ana", null)).LastSeq);
+    }
+
+    [Fact]
+    public async Task PresenceIsPerUserAcrossConnectionsAndAnnouncedOnTheStream()
+    {
+        var name = Rooms.Fresh("members");
+        var room = Room(name);
+        var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
+
+        await room.JoinAsync("tab-1", "Ana", null);
+        await room.JoinAsync("tab-2", "Ana", null);
+        var withBen = await room.JoinAsync("ben-1", "Ben", null);
+        await room.LeaveAsync("tab-1");
+        var afterOneTab = await room.JoinAsync("ben-1", "Ben", null);
+        await room.LeaveAsync("tab-2");
+        await room.LeaveAsync("never-joined");
+        var events = await recorder.Events.WaitUntilAsync(e => e.Count(x => x.Notification is not null) >= 3, "three notifications");
+
+        Assert.Equal(["Ana", "Ben"], withBen.Members);
+        Assert.Equal(["Ana", "Ben"], afterOneTab.Members);
+        Assert.Equal(
+            [
+                RoomNotification.UserJoined(name, "Ana"),
+                RoomNotification.UserJoined(name, "Ben"),
+                RoomNotification.UserLeft(name, "Ana"),
+            ],
+            events.Select(e => e.Notification));
+        Assert.Equal("Ana just entered the room", events[0].Notification!.Description);
+        await recorder.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task TheStreamCarriesMessagesAndNotificationsInTheOrderTheyHappened()
+    {
+        var name = Rooms.Fresh("stream");
+        var room = Room(name);
+        var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
+
+        await room.JoinAsync("ana-1", "Ana", null);
+        var hello = await room.SendAsync("Ana", "hello", null);
+        await room.LeaveAsync("ana-1");
+        var events = await recorder.Events.WaitUntilAsync(e => e.Count == 3, "joined, message, left");
+
+        Assert.Equal(RoomEvent.Of(RoomNotification.UserJoined(name, "Ana")), events[0]);
+        Assert.Equal(RoomEvent.Of(hello), events[1]);
+        Assert.Equal(RoomEvent.Of(RoomNotification.UserLeft(name, "Ana")), events[2]);
+        await recorder.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task InvalidInputThrowsAndStoresNothing()
+    {
+        var room = Room(Rooms.Fresh("invalid"));
+        await room.SendAsync("Ana", "valid", null);
+
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", "   ", null));
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("", "no user", null));
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", new string('x', ChatRules.MaxTextLength + 1), null));
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.GetHistoryAsync(1, 0));
+
+        Assert.Equal(1, (await room.JoinAsync("connection-1", "Ana", null)).LastSeq);
+    }
+
+    [Fact]
+    public async Task MessagesAfterASeqComeInPagesAscending()
+    {
+        var room = Room(Rooms.Fresh("after"));
+        for (var i = 1; i <= 5; i++)
+        {
+            await room.SendAsync("Ana", $"message {i}", null);
+        }
+
+        Assert.Equal([3L, 4L, 5L], (await room.GetMessagesAfterAsync(2, 10)).Select(m => m.Seq));
+        Assert.Equal([2L, 3L], (await room.GetMessagesAfterAsync(1, 2)).Select(m => m.Seq));
+        Assert.Equal([4L, 5L], (await room.GetHistoryAsync(6, 2)).Select(m => m.Seq));
+    }
+}
