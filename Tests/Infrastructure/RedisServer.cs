@@ -1,0 +1,40 @@
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>
+/// A private redis-server on a free loopback port, without persistence to disk, stopped with the fixture.
+/// When redis-server is not installed the fixture fails with the command that installs it.
+/// </summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private ChildProcess? _process;
+
+    public int Port { get; } = FreePort.Next();
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public async Task InitializeAsync()
+    {
+        var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(
+            "redis-server was not found on PATH. The Redis tests need a real Redis server: install it " +
+            "(Debian/Ubuntu: apt-get install -y redis-server) or run scripts/test.sh, which installs it.");
+        _process = ChildProcess.Start(executable,
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]);
+        await _process.Output.WaitUntilAsync(lines => lines.Any(l => l.Contains("Ready to accept connections")),
+            $"redis-server to accept connections on port {Port}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append("/usr/sbin").Append("/usr/bin")
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,79 @@
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Service;
+
+/// <summary>
+/// The Silo published exactly as the Dockerfile publishes it, once per test run, so the tests start the
+/// same files a container would run.
+/// </summary>
+public sealed class PublishedSilo : IAsyncLifetime
+{
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"orleanschat-publish-{Guid.NewGuid():N}");
+
+    public string Assembly => Path.Combine(Directory, "OrleansChat.Silo.dll");
+
+    public async Task InitializeAsync()
+    {
+        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet,
+            ["publish", "Silo/Silo.csproj", "-c", "Release", "-o", Directory, "--nologo"]);
+        var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(4), "dotnet publish");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({exitCode}): {string.Join(Environment.NewLine, publish.Output.Items.TakeLast(30))}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        System.IO.Directory.Delete(Directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts the published service as a container would, with <c>PORT</c> set, plus <paramref name="settings"/>.</summary>
+    public async Task<ServiceProcess> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var port = FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            ["PORT"] = port.ToString(),
+            ["Orleans__SiloPort"] = FreePort.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePort.Next().ToString(),
+            ["Orleans__AdvertisedIP"] = "127.0.0.1",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:1", // must be overridden by PORT
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var process = ChildProcess.Start(RepositoryPaths.Dotnet, [Assembly], environment, Directory);
+        await process.Output.WaitUntilAsync(lines => lines.Any(l => l.Contains("OrleansChat is running")) || process.HasExited,
+            "the service's start-up line");
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"The service exited on start: {string.Join(Environment.NewLine, process.Output.Items)}");
+        }
+
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+}
+
+public sealed record ServiceProcess(ChildProcess Process, Uri Address) : IAsyncDisposable
+{
+    public Task<ChatTestClient> ConnectAsync() => ChatTestClient.ConnectAsync(Address);
+
+    /// <summary>SIGTERM, then the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        Process.Terminate();
+        return await Process.WaitForExitAsync(TimeSpan.FromSeconds(30), "the service after SIGTERM");
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PublishedServiceCollection : ICollectionFixture<PublishedSilo>, ICollectionFixture<RedisServer>
+{
+    public const string Name = "published service";
+}
