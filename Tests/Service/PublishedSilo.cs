@@ -14,13 +14,24 @@ public sealed class PublishedSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet,
-            ["publish", "Silo/Silo.csproj", "-c", "Release", "-o", Directory, "--nologo"]);
+        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet, DockerfilePublishArguments());
         var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(4), "dotnet publish");
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"dotnet publish failed ({exitCode}): {string.Join(Environment.NewLine, publish.Output.Items.TakeLast(30))}");
         }
+    }
+
+    /// <summary>The arguments of the Dockerfile's <c>RUN dotnet publish</c> line, with the output folder replaced.</summary>
+    private string[] DockerfilePublishArguments()
+    {
+        var line = File.ReadLines(Path.Combine(RepositoryPaths.Root, "Dockerfile"))
+            .Single(l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal));
+        var arguments = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(2).ToArray();
+        var output = Array.IndexOf(arguments, "-o") + 1;
+        Assert.True(output > 0, $"The Dockerfile's publish line has no -o: {line}");
+        arguments[output] = Directory;
+        return arguments;
     }
 
     public Task DisposeAsync()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. On a fresh Debian machine with the .NET 10 SDK it first installs what the
+# tests need (redis-server; Node.js and npm for the page's browser packages): through apt when run as root
+# or with password-less sudo, otherwise it stops and says what to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt_get=(apt-get)
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    apt_get=(sudo apt-get)
+  else
+    echo "The tests need: ${missing[*]}. Install them (Debian/Ubuntu: sudo apt-get install -y ${missing[*]}) and run this again." >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]} ..."
+  "${apt_get[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+results=$(mktemp -d)
+status=0
+dotnet test OrleansChat.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+
+# One plain closing line, whatever the test logger printed above it.
+if counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -n 1) && [ -n "$counters" ]; then
+  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$(count passed); failed=$(count failed); total=$(count total); executed=$(count executed)
+  echo "Tests: ${passed} passed, ${failed} failed, $((total - executed)) skipped"
+else
+  echo "Tests: 0 passed, 0 failed (no results were written)"
+  [ "$status" -ne 0 ] || status=1
+fi
+rm -rf "$results"
+exit "$status"
