@@ -144,6 +144,44 @@ public sealed class ChatHubTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task JoiningAgainOnTheSameConnectionIsHarmless()
+    {
+        var room = Rooms.Fresh("rejoin");
+        await using var watcher = await Server.ConnectAsync();
+        await watcher.JoinAsync(room, "Watcher");
+        await using var ana = await Server.ConnectAsync();
+        await ana.JoinAsync(room, "Ana");
+        var again = await ana.JoinAsync(room, "Ana", since: 0);
+
+        await watcher.SendAsync(room, "one");
+        await watcher.SendAsync(room, "two");
+        await ana.WaitForSeqAsync(room, 2);
+        await watcher.SendAsync(room, "three");
+        var received = await ana.WaitForSeqAsync(room, 3);
+
+        Assert.Equal(["Ana", "Watcher"], again.Members.Order());
+        Assert.Equal([1L, 2L, 3L], received.Select(m => m.Seq));
+        Assert.Single(watcher.Notifications.Items, n => n.User == "Ana");
+    }
+
+    [Fact]
+    public async Task ARuleTheRoomEnforcesReachesTheCallerAsAHubError()
+    {
+        var room = Rooms.Fresh("id-owner");
+        await using var ana = await Server.ConnectAsync();
+        await using var ben = await Server.ConnectAsync();
+        await ana.JoinAsync(room, "Ana");
+        await ben.JoinAsync(room, "Ben");
+        await ana.SendAsync(room, "mine", "shared-id");
+
+        var error = await Assert.ThrowsAsync<HubException>(() => ben.SendAsync(room, "mine too?", "shared-id"));
+        var next = await ben.SendAsync(room, "my own");
+
+        Assert.EndsWith("HubException: clientMessageId: already used by another user's message in this room", error.Message);
+        Assert.Equal(2, next.Seq);
+    }
+
+    [Fact]
     public async Task AConnectionCanBeInSeveralRoomsAndLeavesAllWhenItDisconnects()
     {
         var (red, blue) = (Rooms.Fresh("red"), Rooms.Fresh("blue"));
