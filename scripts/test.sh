@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh Debian machine with the .NET 10 SDK it first installs what the
-# tests need (redis-server; Node.js and npm for the page's browser packages): through apt when run as root
-# or with password-less sudo, otherwise it stops and says what to install.
+# tests need (redis-server; Node.js and npm for the page's browser packages; Chromium for the browser
+# tests): through apt when run as root or with password-less sudo, otherwise it stops and says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

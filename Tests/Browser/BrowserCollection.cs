@@ -1,0 +1,7 @@
+namespace OrleansChat.Tests.Browser;
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,70 @@
+using Microsoft.Playwright;
+using OrleansChat.Tests.Infrastructure;
+
+namespace OrleansChat.Tests.Browser;
+
+/// <summary>
+/// One chat server and one headless Chromium (Debian's, at <see cref="ChromiumPath"/>) shared by the browser
+/// tests. Each tab a test opens is a browser context of its own: its own storage, its own connection.
+/// When Chromium is not installed the fixture fails with the command that installs it.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>How long a browser action or assertion waits for the page before failing.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public TestChatServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at {ChromiumPath}. The browser tests drive a real Chromium: install it " +
+                "(Debian/Ubuntu: apt-get install -y chromium) or run scripts/test.sh, which installs it.");
+        }
+
+        Assertions.SetDefaultExpectTimeout((float)Timeout.TotalMilliseconds);
+        Server = await TestChatServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync", "--disable-quic",
+            ],
+        });
+    }
+
+    /// <summary>A new tab on the chat page, in a browser context of its own.</summary>
+    public async Task<ChatTab> OpenTabAsync()
+    {
+        var context = await _browser!.NewContextAsync(new() { BaseURL = Server.Address.ToString() });
+        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        return new ChatTab(context, page);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+}
