@@ -158,10 +158,15 @@ public sealed class ChatHubTests(ChatServerFixture fixture)
         await ana.WaitForSeqAsync(room, 2);
         await watcher.SendAsync(room, "three");
         var received = await ana.WaitForSeqAsync(room, 3);
+        // Notices come only through the room's stream, in order: once Cleo's has arrived, any second
+        // notice of Ana's (published by the second join, before Cleo joined) would have arrived too.
+        await using var cleo = await Server.ConnectAsync();
+        await cleo.JoinAsync(room, "Cleo");
+        var notices = await watcher.Notifications.WaitUntilAsync(n => n.Any(x => x.User == "Cleo"), "Cleo's joined notice");
 
         Assert.Equal(["Ana", "Watcher"], again.Members.Order());
         Assert.Equal([1L, 2L, 3L], received.Select(m => m.Seq));
-        Assert.Single(watcher.Notifications.Items, n => n.User == "Ana");
+        Assert.Single(notices, n => n.User == "Ana");
     }
 
     [Fact]
