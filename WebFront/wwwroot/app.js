@@ -20,8 +20,9 @@ const connection = new signalR.HubConnectionBuilder()
   .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => backoff(retry.previousRetryCount) })
   .build();
 
-connection.on("message", (message) => message.room === chat.room && accept(message));
-connection.on("notification", (notification) => notification.room === chat.room && notice(notification));
+// Handlers return nothing: a returned value would be taken as a reply the server never asked for.
+connection.on("message", (message) => { if (message.room === chat.room) accept(message); });
+connection.on("notification", (notification) => { if (notification.room === chat.room) notice(notification); });
 connection.onreconnecting(() => setStatus("reconnecting"));
 connection.onreconnected(() => rejoin());
 connection.onclose(() => { setStatus("offline"); if (chat.room) connectLater(0); });
