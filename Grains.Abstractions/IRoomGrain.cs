@@ -8,17 +8,30 @@ namespace OrleansChat.Grains.Abstractions;
 public interface IRoomGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Adds <paramref name="connectionId"/> as <paramref name="user"/> to the room. Idempotent per connection.
-    /// The first connection of a user publishes a "joined" notification. With <paramref name="sinceSeq"/>
-    /// null the result holds the recent history; with a number k, only the retained messages with seq &gt; k.
+    /// Adds <paramref name="connectionId"/>, held by the relay <paramref name="relayId"/>, as
+    /// <paramref name="user"/> to the room. Idempotent per connection. The first connection of a user
+    /// publishes a "joined" notification. With <paramref name="sinceSeq"/> null the result holds the recent
+    /// history; with a number k, only the retained messages with seq &gt; k.
     /// </summary>
-    Task<JoinResult> JoinAsync(string connectionId, string user, long? sinceSeq);
+    Task<JoinResult> JoinAsync(string relayId, string connectionId, string user, long? sinceSeq);
 
     /// <summary>
     /// Removes a connection. When it was the user's last connection in the room, a "left" notification is
     /// published. Leaving a room one is not in does nothing.
     /// </summary>
     Task LeaveAsync(string connectionId);
+
+    /// <summary>
+    /// Renews the lease of a relay on its connections in the room and makes them exactly the ones listed:
+    /// unlisted ones leave (with "left" notifications), listed ones the room did not know are added without
+    /// notifications (the room was reactivated and rebuilds its presence). A relay that stops renewing loses
+    /// its connections when <c>Room:PresenceLease</c> runs out. Returns the room's last seq, so the relay
+    /// can tell whether its stream has fallen silent.
+    /// </summary>
+    Task<long> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections);
+
+    /// <summary>Removes every connection of a relay at once, with "left" notifications: its process is stopping.</summary>
+    Task ReleaseRelayAsync(string relayId);
 
     /// <summary>
     /// Stores a message and returns it with its sequence number; it returns only after the history holding

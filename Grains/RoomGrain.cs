@@ -22,6 +22,8 @@ public sealed class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(Room));
+        var sweep = options.Value.PresenceSweepPeriod;
+        this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = false });
         if (string.IsNullOrEmpty(Stored.Epoch))
         {
             // The epoch is written before anyone can see it, so it names this history for as long as it lasts.
@@ -30,17 +32,16 @@ public sealed class RoomGrain(
         }
     }
 
-    public async Task<JoinResult> JoinAsync(string connectionId, string user, long? sinceSeq)
+    public async Task<JoinResult> JoinAsync(string relayId, string connectionId, string user, long? sinceSeq)
     {
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(sinceSeq);
-        if (_members.Add(connectionId, user))
+        if (_members.Add(relayId, connectionId, user, LeaseUntil()))
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserJoined(Room, user)));
         }
 
-        // Presence lives in memory, so the room stays active while anyone is in it.
-        DelayDeactivation(Timeout.InfiniteTimeSpan);
+        KeepActiveWhileOccupied();
         var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
         return new JoinResult(Room, user, Stored.Epoch, messages, Stored.LastSeq, _members.Users);
     }
@@ -52,10 +53,20 @@ public sealed class RoomGrain(
             await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
         }
 
-        if (_members.ConnectionCount == 0)
-        {
-            DelayDeactivation(TimeSpan.Zero);
-        }
+        KeepActiveWhileOccupied();
+    }
+
+    public async Task<long> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
+    {
+        await AnnounceLeftAsync(_members.Renew(relayId, connections, LeaseUntil()));
+        KeepActiveWhileOccupied();
+        return Stored.LastSeq;
+    }
+
+    public async Task ReleaseRelayAsync(string relayId)
+    {
+        await AnnounceLeftAsync(_members.Release(relayId));
+        KeepActiveWhileOccupied();
     }
 
     public async Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId)
@@ -91,6 +102,31 @@ public sealed class RoomGrain(
         IReadOnlyList<ChatMessage> page = Retained().Where(m => m.Seq > afterSeq).Take(limit).ToList();
         return Task.FromResult(page);
     }
+
+    private async Task ExpireLeasesAsync(CancellationToken cancellationToken)
+    {
+        var gone = _members.Expire(time.GetUtcNow());
+        if (gone.Count > 0)
+        {
+            logger.LogInformation("Room {Room} dropped {Count} members whose relay stopped renewing", Room, gone.Count);
+            await AnnounceLeftAsync(gone);
+            KeepActiveWhileOccupied();
+        }
+    }
+
+    private async Task AnnounceLeftAsync(List<string> users)
+    {
+        foreach (var user in users)
+        {
+            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+        }
+    }
+
+    /// <summary>Presence lives in memory, so the room stays active while anyone is in it.</summary>
+    private void KeepActiveWhileOccupied() =>
+        DelayDeactivation(_members.ConnectionCount > 0 ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+
+    private DateTimeOffset LeaseUntil() => time.GetUtcNow() + options.Value.PresenceLease;
 
     private IEnumerable<ChatMessage> Retained() => Stored.History.TakeLast(options.Value.HistoryLimit);
 

@@ -1,25 +1,31 @@
+using OrleansChat.Grains.Abstractions;
+
 namespace OrleansChat.Grains;
 
 /// <summary>
-/// Who is in a room, by connection: one user may have several connections (tabs, devices) and is one
-/// member while any of them is present.
+/// Who is in a room, by connection: one user may have several connections (tabs, devices, instances) and
+/// is one member while any of them is present. Every connection belongs to a relay (one per process that
+/// serves clients), and each relay holds a lease on its connections: a relay that stops renewing, because
+/// its process died, loses them all when the lease runs out, so no ghost members remain.
 /// </summary>
 internal sealed class RoomMembers
 {
-    private readonly Dictionary<string, string> _userByConnection = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string User, string RelayId)> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _connectionsByUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _leaseByRelay = new(StringComparer.Ordinal);
     private readonly List<string> _usersInJoinOrder = [];
 
-    public int ConnectionCount => _userByConnection.Count;
+    public int ConnectionCount => _connections.Count;
 
     public IReadOnlyList<string> Users => [.. _usersInJoinOrder];
 
     /// <summary>Adds a connection; true when it made <paramref name="user"/> a member.</summary>
-    public bool Add(string connectionId, string user)
+    public bool Add(string relayId, string connectionId, string user, DateTimeOffset leaseUntil)
     {
-        if (_userByConnection.TryGetValue(connectionId, out var existing))
+        _leaseByRelay[relayId] = Later(_leaseByRelay.GetValueOrDefault(relayId), leaseUntil);
+        if (_connections.TryGetValue(connectionId, out var existing))
         {
-            if (existing == user)
+            if (existing.User == user)
             {
                 return false;
             }
@@ -27,7 +33,7 @@ internal sealed class RoomMembers
             Remove(connectionId);
         }
 
-        _userByConnection[connectionId] = user;
+        _connections[connectionId] = (user, relayId);
         var count = _connectionsByUser.GetValueOrDefault(user);
         _connectionsByUser[user] = count + 1;
         if (count == 0)
@@ -41,20 +47,67 @@ internal sealed class RoomMembers
     /// <summary>Removes a connection; returns the user it belonged to when that user is no longer a member.</summary>
     public string? Remove(string connectionId)
     {
-        if (!_userByConnection.Remove(connectionId, out var user))
+        if (!_connections.Remove(connectionId, out var entry))
         {
             return null;
         }
 
-        var count = _connectionsByUser[user] - 1;
+        var count = _connectionsByUser[entry.User] - 1;
         if (count > 0)
         {
-            _connectionsByUser[user] = count;
+            _connectionsByUser[entry.User] = count;
             return null;
         }
 
-        _connectionsByUser.Remove(user);
-        _usersInJoinOrder.Remove(user);
-        return user;
+        _connectionsByUser.Remove(entry.User);
+        _usersInJoinOrder.Remove(entry.User);
+        if (!_connections.Values.Any(c => c.RelayId == entry.RelayId))
+        {
+            _leaseByRelay.Remove(entry.RelayId);
+        }
+
+        return entry.User;
     }
+
+    /// <summary>
+    /// Replaces what a relay holds with what it reports and extends its lease. Connections it no longer
+    /// reports are removed; ones the room did not know (it was reactivated elsewhere) are added back.
+    /// Returns the users who stopped being members.
+    /// </summary>
+    public List<string> Renew(string relayId, IReadOnlyList<RoomConnection> connections, DateTimeOffset leaseUntil)
+    {
+        var reported = connections.Select(c => c.ConnectionId).ToHashSet(StringComparer.Ordinal);
+        var gone = RemoveWhere(c => c.Value.RelayId == relayId && !reported.Contains(c.Key));
+        foreach (var (connectionId, user) in connections)
+        {
+            Add(relayId, connectionId, user, leaseUntil);
+        }
+
+        if (connections.Count > 0)
+        {
+            _leaseByRelay[relayId] = leaseUntil;
+        }
+
+        return gone;
+    }
+
+    /// <summary>Removes every connection of a relay; returns the users who stopped being members.</summary>
+    public List<string> Release(string relayId)
+    {
+        _leaseByRelay.Remove(relayId);
+        return RemoveWhere(c => c.Value.RelayId == relayId);
+    }
+
+    /// <summary>Removes the connections of relays whose lease ran out; returns the users who stopped being members.</summary>
+    public List<string> Expire(DateTimeOffset now)
+    {
+        var expired = _leaseByRelay.Where(l => l.Value <= now).Select(l => l.Key).ToList();
+        return expired.SelectMany(Release).ToList();
+    }
+
+    private List<string> RemoveWhere(Func<KeyValuePair<string, (string User, string RelayId)>, bool> predicate) =>
+        _connections.Where(predicate).Select(c => c.Key).ToList()
+            .Select(Remove).OfType<string>().ToList();
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -9,12 +9,28 @@ public sealed class RoomOptions
 
     /// <summary>How many recent messages a room retains for history, resume and retry detection.</summary>
     public int HistoryLimit { get; set; } = 100;
+
+    /// <summary>
+    /// How long a relay's connections count as present without a renewal. Relays renew every
+    /// <c>Relay:PresenceRenewalPeriod</c> (10 s), so this allows two missed renewals.
+    /// </summary>
+    public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an active room drops the connections of relays whose lease ran out.</summary>
+    public TimeSpan PresenceSweepPeriod { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RoomOptions options) =>
-        options.HistoryLimit is < 1 or > 10_000
-            ? ValidateOptionsResult.Fail($"{RoomOptions.Section}:{nameof(RoomOptions.HistoryLimit)} must be 1 to 10000, not {options.HistoryLimit}.")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, RoomOptions options)
+    {
+        List<string> errors = [];
+        if (options.HistoryLimit is < 1 or > 10_000)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.HistoryLimit)} must be 1 to 10000, not {options.HistoryLimit}.");
+        if (options.PresenceLease < TimeSpan.FromSeconds(1))
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceLease)} must be at least 00:00:01, not {options.PresenceLease}.");
+        if (options.PresenceSweepPeriod < TimeSpan.FromMilliseconds(100))
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceSweepPeriod)} must be at least 00:00:00.1, not {options.PresenceSweepPeriod}.");
+        return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+    }
 }

@@ -10,7 +10,7 @@ namespace OrleansChat.WebFront;
 /// it joined and receives each room's events as <c>message</c> and <c>notification</c> calls. Broken input
 /// rules are answered with a <see cref="HubException"/> naming the field; the connection stays usable.
 /// </summary>
-public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ILogger<ChatHub> logger) : Hub
+public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics metrics, ConnectionLifetime lifetime, TimeProvider time, ILogger<ChatHub> logger) : Hub
 {
     /// <summary>
     /// Joins <paramref name="room"/> as <paramref name="user"/>. With <paramref name="since"/> null the
@@ -25,10 +25,10 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ILogger<ChatH
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(since);
         var rooms = JoinedRooms();
-        await relay.AttachAsync(room, Context.ConnectionId);
+        await relay.AttachAsync(room, Context.ConnectionId, user);
         try
         {
-            var result = await Room(room).JoinAsync(Context.ConnectionId, user, since);
+            var result = await Room(room).JoinAsync(relay.RelayId, Context.ConnectionId, user, since);
             rooms[room] = result.User;
             relay.Activate(room, Context.ConnectionId, result.LastSeq);
             return result;
@@ -51,7 +51,9 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ILogger<ChatH
         var user = UserIn(room);
         text = ChatRules.NormalizeText(text);
         clientMessageId = ChatRules.NormalizeClientMessageId(clientMessageId);
+        var started = time.GetTimestamp();
         var message = await Room(room).SendAsync(user, text, clientMessageId);
+        metrics.MessageAccepted(time.GetElapsedTime(started));
         relay.Deliver(message);
         return message;
     }
@@ -76,8 +78,16 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ILogger<ChatH
         return Room(room).GetHistoryAsync(beforeSeq, limit);
     }
 
+    public override Task OnConnectedAsync()
+    {
+        metrics.ConnectionOpened();
+        lifetime.Limit(Context);
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.ConnectionClosed();
         foreach (var room in JoinedRooms().Keys)
         {
             try

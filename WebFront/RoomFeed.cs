@@ -19,20 +19,28 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly IAsyncStream<RoomEvent> _stream;
     private readonly IRoomGrain _grain;
     private readonly IHubContext<ChatHub> _hub;
+    private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new() { SingleReader = true });
+
+    // Guarded by _lifecycle: which connections are attached (and as whom), and the subscription.
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
-    private readonly HashSet<string> _attached = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _attached = new(StringComparer.Ordinal);
     private StreamSubscriptionHandle<RoomEvent>? _subscription;
     private bool _closed;
 
-    public RoomFeed(string room, IClusterClient client, IHubContext<ChatHub> hub, ILogger logger)
+    // Touched only by the loop.
+    private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
+    private long _highestSeq;
+    private long? _silentSince;
+
+    public RoomFeed(string room, IClusterClient client, IHubContext<ChatHub> hub, ChatMetrics metrics, ILogger logger)
     {
         _room = room;
         _stream = client.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(room));
         _grain = client.GetGrain<IRoomGrain>(room);
         _hub = hub;
+        _metrics = metrics;
         _logger = logger;
         _ = Task.Run(RunAsync);
     }
@@ -41,7 +49,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     /// Adds a connection that is about to join: events reaching the feed from now on are kept for it until
     /// <see cref="Activate"/> says which seq its join snapshot ended at. False when the feed has closed.
     /// </summary>
-    public async Task<bool> AttachAsync(string connectionId)
+    public async Task<bool> AttachAsync(string connectionId, string user)
     {
         await _lifecycle.WaitAsync();
         try
@@ -51,7 +59,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
                 return false;
             }
 
-            _attached.Add(connectionId);
+            _attached[connectionId] = user;
             _commands.Writer.TryWrite(new Command.Attach(connectionId));
             _subscription ??= await _stream.SubscribeAsync(this);
             return true;
@@ -90,16 +98,46 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
-    /// <summary>Unsubscribes and stops the loop, for the process's shutdown.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Renews this relay's lease on its connections in the room, and learns the room's last seq: when the
+    /// stream has brought nothing up to it by the next renewal, the stream has gone silent, and the feed
+    /// fetches what it missed and subscribes again.
+    /// </summary>
+    public async Task RenewAsync(string relayId)
+    {
+        List<RoomConnection> connections;
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            connections = [.. _attached.Select(a => new RoomConnection(a.Key, a.Value))];
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+
+        var lastSeq = await _grain.RenewPresenceAsync(relayId, connections);
+        _commands.Writer.TryWrite(new Command.CheckSilence(lastSeq));
+    }
+
+    /// <summary>Hands this relay's connections back to the room and unsubscribes, for the process's shutdown.</summary>
+    public async Task StopAsync(string relayId)
     {
         await _lifecycle.WaitAsync();
         try
         {
-            if (!_closed)
+            if (_closed)
             {
-                await CloseAsync();
+                return;
             }
+
+            await _grain.ReleaseRelayAsync(relayId);
+            await CloseAsync();
         }
         finally
         {
@@ -139,6 +177,29 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
+    private async Task ResubscribeAsync()
+    {
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            if (_subscription is { } stale)
+            {
+                await stale.UnsubscribeAsync();
+            }
+
+            _subscription = await _stream.SubscribeAsync(this);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
     private async Task RunAsync()
     {
         await foreach (var command in _commands.Reader.ReadAllAsync())
@@ -149,7 +210,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             }
             catch (Exception exception)
             {
-                _logger.LogError(exception, "Room {Room} failed to deliver {Command}", _room, command);
+                _logger.LogError(exception, "Room {Room} failed to handle {Command}", _room, command);
             }
         }
     }
@@ -170,12 +231,16 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.Deliver(var roomEvent):
                 await DeliverAsync(roomEvent, _listeners);
                 break;
+            case Command.CheckSilence(var lastSeq):
+                await CheckSilenceAsync(lastSeq);
+                break;
         }
     }
 
     private async Task ActivateAsync(string connectionId, Listener listener, long lastSeq)
     {
         listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
+        _highestSeq = Math.Max(_highestSeq, lastSeq);
         if (listener.Pending is not { } pending)
         {
             return;
@@ -186,6 +251,29 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         foreach (var roomEvent in pending)
         {
             await DeliverAsync(roomEvent, only);
+        }
+    }
+
+    private async Task CheckSilenceAsync(long lastSeq)
+    {
+        // A seq the room had reported one renewal ago and the stream still has not brought: it is silent.
+        if (_silentSince is { } expected && _highestSeq < expected)
+        {
+            _logger.LogWarning("The stream of room {Room} fell silent before seq {Seq}; catching up and subscribing again", _room, expected);
+            await CatchUpAsync(lastSeq);
+            await ResubscribeAsync();
+        }
+
+        _silentSince = lastSeq > _highestSeq ? lastSeq : null;
+    }
+
+    private async Task CatchUpAsync(long lastSeq)
+    {
+        var from = _listeners.Values.Where(l => l.Pending is null).Select(l => l.Position!.Value).DefaultIfEmpty(lastSeq).Min();
+        foreach (var message in await FetchAsync(from, lastSeq + 1))
+        {
+            _metrics.GapRepaired();
+            await DeliverMessageAsync(RoomEvent.Of(message), message, _listeners, repairGaps: false);
         }
     }
 
@@ -213,79 +301,65 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
         else if (roomEvent.Message is { } message)
         {
-            await DeliverMessageAsync(roomEvent, message, listeners);
+            await DeliverMessageAsync(roomEvent, message, listeners, repairGaps: true);
         }
     }
 
-    private async Task DeliverMessageAsync(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners)
+    private async Task DeliverMessageAsync(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners, bool repairGaps)
     {
-        var inOrder = new List<string>(listeners.Count);
-        List<(string ConnectionId, long Position)>? behind = null;
+        var behind = repairGaps
+            ? listeners.Values.Where(l => l.Pending is null && message.Seq > l.Position + 1).Select(l => l.Position!.Value).ToList()
+            : [];
+        if (behind.Count > 0)
+        {
+            // Some connections lack messages before this one: fetch them from the room and deliver them in
+            // order first; each connection takes only the ones it lacks.
+            foreach (var missing in await FetchAsync(behind.Min(), message.Seq))
+            {
+                _metrics.GapRepaired();
+                await DeliverMessageAsync(RoomEvent.Of(missing), missing, listeners, repairGaps: false);
+            }
+        }
+
+        _highestSeq = Math.Max(_highestSeq, message.Seq);
+        var due = new List<string>(listeners.Count);
         foreach (var (connectionId, listener) in listeners)
         {
             if (listener.Pending is { } pending)
             {
                 pending.Add(roomEvent);
-                continue;
             }
-
-            var position = listener.Position!.Value;
-            if (message.Seq <= position)
+            else if (message.Seq > listener.Position)
             {
-                continue;
+                listener.Position = message.Seq;
+                due.Add(connectionId);
             }
-
-            if (message.Seq == position + 1)
-            {
-                inOrder.Add(connectionId);
-            }
-            else
-            {
-                (behind ??= []).Add((connectionId, position));
-            }
-
-            listener.Position = message.Seq;
         }
 
-        if (behind is not null)
+        if (due.Count > 0)
         {
-            await RepairGapsAsync(message, behind);
-        }
-
-        if (inOrder.Count > 0)
-        {
-            await _hub.Clients.Clients(inOrder).SendAsync(ChatClientMethods.Message, message);
+            await _hub.Clients.Clients(due).SendAsync(ChatClientMethods.Message, message);
+            _metrics.Delivered(due.Count);
         }
     }
 
-    /// <summary>Sends connections that are behind the messages they lack, from the grain, then the new one.</summary>
-    private async Task RepairGapsAsync(ChatMessage message, List<(string ConnectionId, long Position)> behind)
+    /// <summary>The room's retained messages with seq above <paramref name="after"/> and below <paramref name="before"/>.</summary>
+    private async Task<List<ChatMessage>> FetchAsync(long after, long before)
     {
-        var from = behind.Min(b => b.Position);
-        var missing = new List<ChatMessage>();
-        while (from < message.Seq - 1)
+        var messages = new List<ChatMessage>();
+        while (after < before - 1)
         {
-            var page = await _grain.GetMessagesAfterAsync(from, ChatRules.MaxHistoryPage);
-            missing.AddRange(page.Where(m => m.Seq < message.Seq));
-            if (page.Count < ChatRules.MaxHistoryPage || page[^1].Seq >= message.Seq - 1)
+            var page = await _grain.GetMessagesAfterAsync(after, ChatRules.MaxHistoryPage);
+            messages.AddRange(page.Where(m => m.Seq < before));
+            if (page.Count < ChatRules.MaxHistoryPage)
             {
                 break;
             }
 
-            from = page[^1].Seq;
+            after = page[^1].Seq;
         }
 
-        _logger.LogDebug("Room {Room} repaired a gap before seq {Seq} for {Count} connections", _room, message.Seq, behind.Count);
-        foreach (var (connectionId, position) in behind)
-        {
-            var client = _hub.Clients.Client(connectionId);
-            foreach (var earlier in missing.Where(m => m.Seq > position))
-            {
-                await client.SendAsync(ChatClientMethods.Message, earlier);
-            }
-
-            await client.SendAsync(ChatClientMethods.Message, message);
-        }
+        return messages;
     }
 
     /// <summary>One connection's delivery state: the last seq it has, or the events kept while it joins.</summary>
@@ -305,5 +379,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         public sealed record Detach(string ConnectionId) : Command;
 
         public sealed record Deliver(RoomEvent Event) : Command;
+
+        public sealed record CheckSilence(long LastSeq) : Command;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Abstractions;
 
 namespace OrleansChat.WebFront;
@@ -9,22 +10,39 @@ namespace OrleansChat.WebFront;
 /// <summary>
 /// Relays room streams to this process's SignalR connections: a room is subscribed while at least one
 /// local connection is in it and unsubscribed when the last one leaves. Each connection gets every
-/// message after its join snapshot exactly once, in seq order (see <see cref="RoomFeed"/>).
+/// message after its join snapshot exactly once, in seq order (see <see cref="RoomFeed"/>). Every
+/// <c>Relay:PresenceRenewalPeriod</c> the relay renews its connections' presence in each room and checks
+/// that no room's stream has fallen silent.
 /// </summary>
-public sealed class RoomRelay(IClusterClient client, IHubContext<ChatHub> hub, ILogger<RoomRelay> logger) : IHostedService
+public sealed class RoomRelay : BackgroundService
 {
     private readonly ConcurrentDictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly IClusterClient _client;
+    private readonly IHubContext<ChatHub> _hub;
+    private readonly ChatMetrics _metrics;
+    private readonly IOptions<RelayOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RoomRelay> _logger;
+
+    public RoomRelay(IClusterClient client, IHubContext<ChatHub> hub, ChatMetrics metrics, IOptions<RelayOptions> options, TimeProvider time, ILogger<RoomRelay> logger)
+    {
+        (_client, _hub, _metrics, _options, _time, _logger) = (client, hub, metrics, options, time, logger);
+        metrics.ObserveActiveRooms(() => _feeds.Count);
+    }
+
+    /// <summary>Names this process's relay in the rooms' presence leases; new with every start.</summary>
+    public string RelayId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>The rooms this process is subscribed to.</summary>
     public IReadOnlyCollection<string> Rooms => [.. _feeds.Keys];
 
     /// <summary>Subscribes to the room if needed and starts keeping its events for the joining connection.</summary>
-    public async Task AttachAsync(string room, string connectionId)
+    public async Task AttachAsync(string room, string connectionId, string user)
     {
         while (true)
         {
-            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, client, hub, logger));
-            if (await feed.AttachAsync(connectionId))
+            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _hub, _metrics, _logger));
+            if (await feed.AttachAsync(connectionId, user))
             {
                 return;
             }
@@ -63,12 +81,44 @@ public sealed class RoomRelay(IClusterClient client, IHubContext<ChatHub> hub, I
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Unsubscribing leaves no subscriptions pointing at this process in a durable pub/sub store.
-        await Task.WhenAll(_feeds.Values.Select(feed => feed.StopAsync()));
+        await base.StopAsync(cancellationToken);
+
+        // Hand presence back at once instead of leaving it to lease expiry, and leave no subscription
+        // pointing at this process in a durable pub/sub store.
+        await Task.WhenAll(_feeds.Values.Select(async feed =>
+        {
+            try
+            {
+                await feed.StopAsync(RelayId);
+            }
+            catch (Exception exception)
+            {
+                _logger.LogWarning(exception, "A room feed did not stop cleanly");
+            }
+        }));
         _feeds.Clear();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.Value.PresenceRenewalPeriod, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await Task.WhenAll(_feeds.Values.Select(RenewAsync));
+        }
+    }
+
+    private async Task RenewAsync(RoomFeed feed)
+    {
+        try
+        {
+            await feed.RenewAsync(RelayId);
+        }
+        catch (Exception exception)
+        {
+            _logger.LogWarning(exception, "Could not renew presence in a room; retrying at the next renewal");
+        }
     }
 }

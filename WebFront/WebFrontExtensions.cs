@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.FileProviders;
 
 namespace OrleansChat.WebFront;
@@ -16,6 +18,11 @@ public static class WebFrontExtensions
     public static IServiceCollection AddWebFront(this IServiceCollection services)
     {
         services.AddSignalR(options => options.AddFilter<ChatRuleFilter>());
+        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ChatMetrics>();
+        services.AddSingleton<ConnectionLifetime>();
         services.AddSingleton<RoomRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());
         return services;

@@ -10,6 +10,9 @@ public sealed class RoomClusterFixture : IAsyncLifetime
 {
     public const int HistoryLimit = 5;
 
+    /// <summary>Long enough that no other test's unrenewed joins expire while it runs.</summary>
+    public static readonly TimeSpan PresenceLease = TimeSpan.FromSeconds(4);
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -22,7 +25,12 @@ public sealed class RoomClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(RoomStorage.Rooms);
             silo.AddMemoryGrainStorage(RoomStorage.PubSub);
             silo.AddRooms(TimeSpan.FromMilliseconds(10));
-            silo.Services.Configure<RoomOptions>(options => options.HistoryLimit = HistoryLimit);
+            silo.Services.Configure<RoomOptions>(options =>
+            {
+                options.HistoryLimit = HistoryLimit;
+                options.PresenceLease = PresenceLease;
+                options.PresenceSweepPeriod = TimeSpan.FromMilliseconds(250);
+            });
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(RoomStreams.ProviderName));
         Cluster = builder.Build();

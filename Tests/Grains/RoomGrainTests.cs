@@ -6,6 +6,8 @@ namespace OrleansChat.Tests.Grains;
 [Collection(RoomClusterCollection.Name)]
 public sealed class RoomGrainTests(RoomClusterFixture fixture)
 {
+    private const string Relay = "relay-a";
+
     private IRoomGrain Room(string name) => fixture.Client.GetGrain<IRoomGrain>(name);
 
     [Fact]
@@ -33,7 +35,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
             await room.SendAsync("Ana", $"message {i}", null);
         }
 
-        var joined = await room.JoinAsync("connection-1", "Ben", sinceSeq: null);
+        var joined = await room.JoinAsync(Relay, "connection-1", "Ben", sinceSeq: null);
 
         Assert.Equal([4L, 5L, 6L, 7L, 8L], joined.Messages.Select(m => m.Seq));
         Assert.Equal(8, joined.LastSeq);
@@ -45,11 +47,11 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
     {
         var room = Room(Rooms.Fresh("persist"));
         await room.SendAsync("Ana", "kept", "kept-1");
-        var before = await room.JoinAsync("connection-1", "Ana", null);
+        var before = await room.JoinAsync(Relay, "connection-1", "Ana", null);
         await room.LeaveAsync("connection-1");
 
         await fixture.Cluster.DeactivateAsync(room);
-        var after = await room.JoinAsync("connection-2", "Ana", null);
+        var after = await room.JoinAsync(Relay, "connection-2", "Ana", null);
         var next = await room.SendAsync("Ana", "after reactivation", null);
 
         Assert.Equal(before.Epoch, after.Epoch);
@@ -85,7 +87,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var error = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ben", "also mine?", "shared-id"));
 
         Assert.Equal("clientMessageId: already used by another user's message in this room", error.Message);
-        Assert.Equal(1, (await room.JoinAsync("connection-1", "Ana", null)).LastSeq);
+        Assert.Equal(1, (await room.JoinAsync(Relay, "connection-1", "Ana", null)).LastSeq);
     }
 
     [Fact]
@@ -95,11 +97,11 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(name);
         var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
 
-        await room.JoinAsync("tab-1", "Ana", null);
-        await room.JoinAsync("tab-2", "Ana", null);
-        var withBen = await room.JoinAsync("ben-1", "Ben", null);
+        await room.JoinAsync(Relay, "tab-1", "Ana", null);
+        await room.JoinAsync(Relay, "tab-2", "Ana", null);
+        var withBen = await room.JoinAsync(Relay, "ben-1", "Ben", null);
         await room.LeaveAsync("tab-1");
-        var afterOneTab = await room.JoinAsync("ben-1", "Ben", null);
+        var afterOneTab = await room.JoinAsync(Relay, "ben-1", "Ben", null);
         await room.LeaveAsync("tab-2");
         await room.LeaveAsync("never-joined");
         var events = await recorder.Events.WaitUntilAsync(e => e.Count(x => x.Notification is not null) >= 3, "three notifications");
@@ -124,7 +126,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(name);
         var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
 
-        await room.JoinAsync("ana-1", "Ana", null);
+        await room.JoinAsync(Relay, "ana-1", "Ana", null);
         var hello = await room.SendAsync("Ana", "hello", null);
         await room.LeaveAsync("ana-1");
         var events = await recorder.Events.WaitUntilAsync(e => e.Count == 3, "joined, message, left");
@@ -146,7 +148,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", new string('x', ChatRules.MaxTextLength + 1), null));
         await Assert.ThrowsAsync<ChatRuleException>(() => room.GetHistoryAsync(1, 0));
 
-        Assert.Equal(1, (await room.JoinAsync("connection-1", "Ana", null)).LastSeq);
+        Assert.Equal(1, (await room.JoinAsync(Relay, "connection-1", "Ana", null)).LastSeq);
     }
 
     [Fact]
@@ -161,5 +163,66 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         Assert.Equal([3L, 4L, 5L], (await room.GetMessagesAfterAsync(2, 10)).Select(m => m.Seq));
         Assert.Equal([2L, 3L], (await room.GetMessagesAfterAsync(1, 2)).Select(m => m.Seq));
         Assert.Equal([4L, 5L], (await room.GetHistoryAsync(6, 2)).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task ARenewalMakesARelaysConnectionsExactlyTheOnesItReports()
+    {
+        var name = Rooms.Fresh("renew");
+        var room = Room(name);
+        var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
+        await room.JoinAsync(Relay, "ana-1", "Ana", null);
+        await room.JoinAsync(Relay, "ben-1", "Ben", null);
+        await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
+        await room.SendAsync("Ana", "hello", null);
+
+        var lastSeq = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana"), new RoomConnection("dana-1", "Dana")]);
+        var joined = await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
+        var events = await recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "Ben's left notice");
+
+        Assert.Equal(1, lastSeq);
+        Assert.Equal(["Ana", "Cleo", "Dana"], joined.Members.Order());
+        Assert.Equal(RoomNotification.UserLeft(name, "Ben"), events.Last(e => e.Notification is not null).Notification);
+        Assert.DoesNotContain(events, e => e.Notification?.User == "Dana");
+        await recorder.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task MembersOfARelayThatStopsRenewingLeaveWhenItsLeaseRunsOut()
+    {
+        var name = Rooms.Fresh("lease");
+        var room = Room(name);
+        var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
+        await room.JoinAsync("relay-that-dies", "ghost-1", "Ghost", null);
+        await room.JoinAsync("relay-that-lives", "ana-1", "Ana", null);
+
+        // Only the living relay renews, as its process would; the other one's lease runs out.
+        var leaving = recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "the ghost's left notice");
+        while (!leaving.IsCompleted)
+        {
+            await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")]);
+            await Task.WhenAny(leaving, Task.Delay(RoomClusterFixture.PresenceLease / 4)); // the renewal period, as a relay keeps it
+        }
+
+        var left = (await leaving).Single(e => e.Notification?.Kind == "left").Notification;
+        var members = (await room.JoinAsync("relay-that-lives", "ana-2", "Ana", null)).Members;
+
+        Assert.Equal(RoomNotification.UserLeft(name, "Ghost"), left);
+        Assert.Equal(["Ana"], members);
+        await recorder.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task ReleasingARelayRemovesAllItsConnectionsAtOnce()
+    {
+        var name = Rooms.Fresh("release");
+        var room = Room(name);
+        await room.JoinAsync("stopping", "ana-1", "Ana", null);
+        await room.JoinAsync("stopping", "ben-1", "Ben", null);
+        await room.JoinAsync("staying", "cleo-1", "Cleo", null);
+
+        await room.ReleaseRelayAsync("stopping");
+
+        Assert.Equal(["Cleo"], (await room.JoinAsync("staying", "cleo-1", "Cleo", null)).Members);
     }
 }
