@@ -10,21 +10,48 @@ public static class ChatServerExtensions
     /// <summary>The port the chat listens on when <c>PORT</c> is not set.</summary>
     public const int DefaultPort = 8080;
 
-    /// <summary>Everything one chat process runs: the silo, the hub and the page, on <c>$PORT</c> or 8080.</summary>
+    /// <summary>
+    /// Everything one chat process runs for its <see cref="ChatRole"/>, listening on <c>$PORT</c> or 8080:
+    /// the silo, the hub and the page, or a part of them, plus health endpoints and metrics.
+    /// </summary>
     public static WebApplicationBuilder AddChatServer(this WebApplicationBuilder builder)
     {
+        var deployment = ChatDeployment.From(builder.Configuration);
+        builder.Services.AddSingleton(deployment);
+
         var port = builder.Configuration.GetValue("PORT", DefaultPort);
         // Explicit, so that neither ASPNETCORE_URLS nor a launch profile moves the chat off $PORT.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
+        // Cloud Run sends SIGKILL 10 s after SIGTERM.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(8));
-        builder.AddChatSilo();
-        builder.Services.AddWebFront();
+
+        if (deployment.Role.HostsSilo())
+        {
+            builder.AddChatSilo(deployment);
+        }
+        else
+        {
+            builder.AddChatClient(deployment);
+        }
+
+        if (deployment.Role.ServesClients())
+        {
+            builder.Services.AddWebFront();
+        }
+
+        builder.AddChatHealth(deployment);
+        builder.AddChatTelemetry(deployment);
         return builder;
     }
 
     public static WebApplication MapChatServer(this WebApplication app)
     {
-        app.MapWebFront();
+        if (app.Services.GetRequiredService<ChatDeployment>().Role.ServesClients())
+        {
+            app.MapWebFront();
+        }
+
+        app.MapChatHealth();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
     }
@@ -38,9 +65,14 @@ public static class ChatServerExtensions
 
     private static void LogStarted(WebApplication app)
     {
-        var mode = app.Services.GetRequiredService<ChatMode>();
-        var cluster = app.Services.GetRequiredService<ClusterSettings>();
-        app.Logger.LogInformation("OrleansChat is running in {Mode} (cluster {ClusterId}). Open {Address} in a browser.",
-            mode.Describe(), cluster.ClusterId, app.LocalAddress());
+        var deployment = app.Services.GetRequiredService<ChatDeployment>();
+        if (deployment.Role.ServesClients())
+        {
+            app.Logger.LogInformation("OrleansChat is running ({Deployment}). Open {Address} in a browser.", deployment.Describe(), app.LocalAddress());
+        }
+        else
+        {
+            app.Logger.LogInformation("OrleansChat is running ({Deployment}). Health: {Address}health/ready", deployment.Describe(), app.LocalAddress());
+        }
     }
 }

@@ -12,10 +12,9 @@ public static class ChatSiloExtensions
     /// Hosts the Orleans silo in this process. With Redis configured: Redis clustering and Redis storage for
     /// rooms and stream subscriptions. Without: localhost clustering and in-memory storage.
     /// </summary>
-    public static WebApplicationBuilder AddChatSilo(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddChatSilo(this WebApplicationBuilder builder, ChatDeployment deployment)
     {
-        var cluster = ClusterSettings.From(builder.Configuration);
-        var redis = RedisSettings.From(builder.Configuration);
+        var (cluster, redis) = (deployment.Cluster, deployment.Redis);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(options =>
@@ -37,11 +36,18 @@ public static class ChatSiloExtensions
                 silo.AddRedisGrainStorage(RoomStorage.PubSub, options => options.ConfigurationOptions = redis.Options());
             }
 
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                // A dead silo's rooms are unreachable until it is declared dead: 3 missed 2-second probes
+                // instead of Orleans' 3 missed 5-second ones bring them back sooner.
+                options.ProbeTimeout = TimeSpan.FromSeconds(2);
+                options.NumMissedProbesLimit = 3;
+            });
+            silo.Configure<GrainCollectionOptions>(options =>
+                options.DeactivationTimeout = TimeSpan.FromSeconds(3)); // rooms store on every write; nothing to flush
             silo.AddRooms(cluster.StreamPollingPeriod);
         });
-
-        builder.Services.AddSingleton(cluster);
-        builder.Services.AddSingleton(new ChatMode(redis));
+        builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(ClusterSettings.Section + ":Membership"));
         return builder;
     }
 

@@ -50,7 +50,7 @@ public sealed class PublishedServiceTests(PublishedSilo silo, RedisServer redis)
             epoch = (await ana.JoinAsync(room, "Ana")).Epoch;
             await ana.SendAsync(room, "before the restart", "before-1");
             await ana.SendAsync(room, "acknowledged, so kept", "before-2");
-            Assert.Contains(first.Process.Output.Items, line => line.Contains($"Redis mode") && line.Contains($"127.0.0.1:{redis.Port}"));
+            Assert.Contains(first.Process.Output.Items, line => line.Contains($"Redis at 127.0.0.1:{redis.Port}"));
             Assert.Equal(0, await first.StopAsync());
         }
 
