@@ -12,6 +12,8 @@ public sealed class ChatTestClient : IAsyncDisposable
         Connection = connection;
         connection.On<ChatMessage>("message", Messages.Add);
         connection.On<RoomNotification>("notification", Notifications.Add);
+        connection.Reconnecting += error => { Lifecycle.Add("reconnecting"); return Task.CompletedTask; };
+        connection.Closed += error => { Lifecycle.Add("closed"); return Task.CompletedTask; };
     }
 
     public HubConnection Connection { get; }
@@ -20,15 +22,20 @@ public sealed class ChatTestClient : IAsyncDisposable
 
     public Inbox<RoomNotification> Notifications { get; } = new();
 
-    public static async Task<ChatTestClient> ConnectAsync(Uri server)
+    /// <summary>"reconnecting" and "closed", as the connection reports them.</summary>
+    public Inbox<string> Lifecycle { get; } = new();
+
+    /// <param name="server">The server's base address.</param>
+    /// <param name="reconnect">Whether the connection reconnects by itself when the server allows it.</param>
+    public static async Task<ChatTestClient> ConnectAsync(Uri server, bool reconnect = false)
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server, "/hubs/chat"), options =>
             {
                 options.SkipNegotiation = true;
                 options.Transports = HttpTransportType.WebSockets;
-            })
-            .Build();
+            });
+        var connection = (reconnect ? builder.WithAutomaticReconnect() : builder).Build();
         var client = new ChatTestClient(connection);
         await connection.StartAsync();
         return client;

@@ -55,6 +55,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process at once (SIGKILL), as a crash or an out-of-memory kill would.</summary>
+    public void Kill() => _process.Kill();
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout, string what)
     {
         try

@@ -1,0 +1,67 @@
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Service;
+
+namespace OrleansChat.Tests.Cluster;
+
+/// <summary>
+/// Several processes of the published service sharing one real Redis, each on its own ports, with presence
+/// timings short enough to observe in a test (renewal 1 s, lease 3 s). Every process is killed at the end.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private readonly PublishedSilo _silo;
+    private readonly Dictionary<string, string> _settings;
+
+    private TestCluster(PublishedSilo silo, RedisServer redis)
+    {
+        _silo = silo;
+        var id = Guid.NewGuid().ToString("N");
+        _settings = new Dictionary<string, string>
+        {
+            ["REDISHOST"] = "127.0.0.1",
+            ["REDISPORT"] = redis.Port.ToString(),
+            ["Orleans__ClusterId"] = $"cluster-{id}",
+            ["Orleans__ServiceId"] = $"service-{id}",
+            ["Room__PresenceLease"] = "00:00:03",
+            ["Room__PresenceSweepPeriod"] = "00:00:00.500",
+            ["Relay__PresenceRenewalPeriod"] = "00:00:01",
+        };
+    }
+
+    /// <summary>How long after a process dies its users may still be listed: lease, a sweep, and slack for detecting the dead silo.</summary>
+    public static readonly TimeSpan GhostBound = TimeSpan.FromSeconds(45);
+
+    public List<ServiceProcess> Instances { get; } = [];
+
+    public static async Task<TestCluster> StartAsync(PublishedSilo silo, RedisServer redis, params string[] roles)
+    {
+        var cluster = new TestCluster(silo, redis);
+        try
+        {
+            // Silos first, so front ends find gateways; then the rest together.
+            foreach (var group in roles.Select((role, index) => (role, index)).GroupBy(r => r.role == "frontend"))
+            {
+                var started = await Task.WhenAll(group.Select(r => cluster.StartInstanceAsync(r.role)));
+                cluster.Instances.AddRange(started);
+            }
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    private Task<ServiceProcess> StartInstanceAsync(string role) =>
+        _silo.StartAsync(new Dictionary<string, string>(_settings) { ["ROLE"] = role });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var instance in Instances)
+        {
+            await instance.DisposeAsync();
+        }
+    }
+}
