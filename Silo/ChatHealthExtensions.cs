@@ -17,6 +17,7 @@ public static class ChatHealthExtensions
     public static WebApplicationBuilder AddChatHealth(this WebApplicationBuilder builder, ChatDeployment deployment)
     {
         var checks = builder.Services.AddHealthChecks()
+            .AddCheck<StoppingHealthCheck>("stopping", tags: [Ready])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [Ready]);
         if (deployment.Redis is { } redis)
         {
@@ -37,6 +38,15 @@ public static class ChatHealthExtensions
         app.MapHealthChecks(LivePath, new() { Predicate = _ => false });
         app.MapHealthChecks(ReadyPath, new() { Predicate = check => check.Tags.Contains(Ready) });
         return app;
+    }
+
+    /// <summary>Not ready once stopping, so a load balancer sends no new clients to a process on its way out.</summary>
+    private sealed class StoppingHealthCheck(IHostApplicationLifetime lifetime) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+                ? HealthCheckResult.Unhealthy("The process is stopping.")
+                : HealthCheckResult.Healthy());
     }
 
     private sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck

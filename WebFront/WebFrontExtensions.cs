@@ -36,6 +36,8 @@ public static class WebFrontExtensions
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
 
+        app.UseMiddleware<StoppingGate>();
+
         // No sticky sessions: a negotiate request and the socket it prepares may reach different instances.
         app.MapHub<ChatHub>(HubPath, options => options.Transports = HttpTransportType.WebSockets);
         return app;

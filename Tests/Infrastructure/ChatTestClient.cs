@@ -13,6 +13,7 @@ public sealed class ChatTestClient : IAsyncDisposable
         connection.On<ChatMessage>("message", Messages.Add);
         connection.On<RoomNotification>("notification", Notifications.Add);
         connection.Reconnecting += error => { Lifecycle.Add("reconnecting"); return Task.CompletedTask; };
+        connection.Reconnected += connectionId => { Lifecycle.Add("reconnected"); return Task.CompletedTask; };
         connection.Closed += error => { Lifecycle.Add("closed"); return Task.CompletedTask; };
     }
 
@@ -22,7 +23,7 @@ public sealed class ChatTestClient : IAsyncDisposable
 
     public Inbox<RoomNotification> Notifications { get; } = new();
 
-    /// <summary>"reconnecting" and "closed", as the connection reports them.</summary>
+    /// <summary>"reconnecting", "reconnected" and "closed", as the connection reports them.</summary>
     public Inbox<string> Lifecycle { get; } = new();
 
     /// <param name="server">The server's base address.</param>
