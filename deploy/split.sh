@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Layout "split": the rooms live in a silo tier that can reach itself, and an autoscaled Cloud Run service
+# of front ends (ROLE=frontend) talks to it as Orleans clients, finding the silos' gateways in Redis.
+# The silo tier here is a Cloud Run worker pool with Direct VPC ingress, where instances get addresses in
+# SUBNET and can reach one another; GKE or a Compute Engine managed instance group running the same image
+# with ROLE=silo works the same way.
+#
+#   PROJECT=my-project SILOS=3 deploy/split.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+source ./common.sh
+SILOS=${SILOS:-3}
+
+enable_apis
+build_image
+create_redis
+create_service_account
+
+# Silos talk to each other on 11111 and serve clients on 30000, inside the subnet only.
+ignore_existing gcloud compute firewall-rules create orleans-chat-silos --network="$NETWORK" \
+  --direction=INGRESS --allow=tcp:11111,tcp:30000 \
+  --source-ranges="$(gcloud compute networks subnets describe "$SUBNET" --region="$REGION" --format='value(ipCidrRange)')"
+
+# Each silo advertises the address of its VPC interface (Orleans__AdvertisedIP left empty picks it).
+gcloud beta run worker-pools deploy orleans-chat-silos \
+  --image="$IMAGE" --region="$REGION" --service-account="$SA_EMAIL" \
+  --instances="$SILOS" --cpu=2 --memory=2Gi \
+  --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=all-traffic \
+  --set-env-vars="ROLE=silo,$(common_env)"
+
+# Front ends scale with connections; each one is an Orleans client and holds no rooms.
+gcloud run deploy orleans-chat \
+  --image="$IMAGE" --region="$REGION" --service-account="$SA_EMAIL" \
+  --allow-unauthenticated \
+  --min-instances=1 --max-instances=20 --concurrency=1000 \
+  --cpu=1 --memory=1Gi --no-cpu-throttling \
+  --timeout=3600 \
+  --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=private-ranges-only \
+  --set-env-vars="ROLE=frontend,$(common_env),Relay__MaxConnectionLifetime=00:55:00"
+
+gcloud run services describe orleans-chat --region="$REGION" --format='value(status.url)'
