@@ -8,11 +8,13 @@ namespace OrleansChat.Grains;
 /// <inheritdoc cref="IRoomGrain"/>
 public sealed class RoomGrain(
     [PersistentState("room", RoomStorage.Rooms)] IPersistentState<RoomState> state,
+    [PersistentState("presence", RoomStorage.Rooms)] IPersistentState<RoomPresence> presence,
     IOptions<RoomOptions> options,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private readonly RoomMembers _members = new();
+    private int _storedPresenceVersion;
     private IAsyncStream<RoomEvent> _stream = null!;
 
     private string Room => this.GetPrimaryKeyString();
@@ -24,6 +26,9 @@ public sealed class RoomGrain(
         _stream = this.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(Room));
         var sweep = options.Value.PresenceSweepPeriod;
         this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = false });
+        _members.Restore(presence.State.Connections, LeaseUntil());
+        _storedPresenceVersion = _members.Version;
+        KeepActiveWhileOccupied();
         if (string.IsNullOrEmpty(Stored.Epoch))
         {
             // The epoch is written before anyone can see it, so it names this history for as long as it lasts.
@@ -41,32 +46,25 @@ public sealed class RoomGrain(
             await PublishAsync(RoomEvent.Of(RoomNotification.UserJoined(Room, user)));
         }
 
-        KeepActiveWhileOccupied();
+        await MembershipChangedAsync(left: []);
         var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
         return new JoinResult(Room, user, Stored.Epoch, messages, Stored.LastSeq, _members.Users);
     }
 
     public async Task LeaveAsync(string connectionId)
     {
-        if (_members.Remove(connectionId) is { } user)
-        {
-            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
-        }
-
-        KeepActiveWhileOccupied();
+        await MembershipChangedAsync(left: _members.Remove(connectionId) is { } user ? [user] : []);
     }
 
     public async Task<long> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
     {
-        await AnnounceLeftAsync(_members.Renew(relayId, connections, LeaseUntil()));
-        KeepActiveWhileOccupied();
+        await MembershipChangedAsync(left: _members.Renew(relayId, connections, LeaseUntil()));
         return Stored.LastSeq;
     }
 
     public async Task ReleaseRelayAsync(string relayId)
     {
-        await AnnounceLeftAsync(_members.Release(relayId));
-        KeepActiveWhileOccupied();
+        await MembershipChangedAsync(left: _members.Release(relayId));
     }
 
     public async Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId)
@@ -109,16 +107,38 @@ public sealed class RoomGrain(
         if (gone.Count > 0)
         {
             logger.LogInformation("Room {Room} dropped {Count} members whose relay stopped renewing", Room, gone.Count);
-            await AnnounceLeftAsync(gone);
-            KeepActiveWhileOccupied();
+            await MembershipChangedAsync(left: gone);
         }
     }
 
-    private async Task AnnounceLeftAsync(List<string> users)
+    /// <summary>Stores presence if it changed, announces who left, and keeps the room active while occupied.</summary>
+    private async Task MembershipChangedAsync(List<string> left)
     {
-        foreach (var user in users)
+        KeepActiveWhileOccupied();
+        await StorePresenceAsync();
+        foreach (var user in left)
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+        }
+    }
+
+    /// <summary>Stores who is in the room when that changed. Presence is not acknowledged data: a failed write is logged and retried with the next change.</summary>
+    private async Task StorePresenceAsync()
+    {
+        if (_members.Version == _storedPresenceVersion)
+        {
+            return;
+        }
+
+        presence.State.Connections = _members.Snapshot();
+        try
+        {
+            await presence.WriteStateAsync();
+            _storedPresenceVersion = _members.Version;
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Room {Room} could not store its presence", Room);
         }
     }
 

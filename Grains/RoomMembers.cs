@@ -17,6 +17,9 @@ internal sealed class RoomMembers
 
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Changes with every connection added or removed, so the room stores presence only when it changed.</summary>
+    public int Version { get; private set; }
+
     public IReadOnlyList<string> Users => [.. _usersInJoinOrder];
 
     /// <summary>Adds a connection; true when it made <paramref name="user"/> a member.</summary>
@@ -34,6 +37,7 @@ internal sealed class RoomMembers
         }
 
         _connections[connectionId] = (user, relayId);
+        Version++;
         var count = _connectionsByUser.GetValueOrDefault(user);
         _connectionsByUser[user] = count + 1;
         if (count == 0)
@@ -52,6 +56,7 @@ internal sealed class RoomMembers
             return null;
         }
 
+        Version++;
         var count = _connectionsByUser[entry.User] - 1;
         if (count > 0)
         {
@@ -103,6 +108,22 @@ internal sealed class RoomMembers
     {
         var expired = _leaseByRelay.Where(l => l.Value <= now).Select(l => l.Key).ToList();
         return expired.SelectMany(Release).ToList();
+    }
+
+    /// <summary>The connections as stored in <see cref="RoomPresence"/>.</summary>
+    public List<PresenceEntry> Snapshot() =>
+        [.. _connections.Select(c => new PresenceEntry(c.Key, c.Value.User, c.Value.RelayId))];
+
+    /// <summary>
+    /// Loads stored connections, each relay with a fresh lease: live relays renew theirs, and the
+    /// connections of relays that died expire with a notice.
+    /// </summary>
+    public void Restore(IEnumerable<PresenceEntry> entries, DateTimeOffset leaseUntil)
+    {
+        foreach (var entry in entries)
+        {
+            Add(entry.RelayId, entry.ConnectionId, entry.User, leaseUntil);
+        }
     }
 
     private List<string> RemoveWhere(Func<KeyValuePair<string, (string User, string RelayId)>, bool> predicate) =>

@@ -225,4 +225,29 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
 
         Assert.Equal(["Cleo"], (await room.JoinAsync("staying", "cleo-1", "Cleo", null)).Members);
     }
+
+    [Fact]
+    public async Task PresenceSurvivesReactivationAndConnectionsOfADeadRelayStillLeave()
+    {
+        var name = Rooms.Fresh("moved");
+        var room = Room(name);
+        await room.JoinAsync("relay-that-dies", "ghost-1", "Ghost", null);
+        await room.JoinAsync("relay-that-lives", "ana-1", "Ana", null);
+
+        await fixture.Cluster.DeactivateAsync(room);
+        var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
+        var afterMove = await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")]);
+        var members = (await room.JoinAsync("relay-that-lives", "ana-2", "Ana", null)).Members;
+        var leaving = recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "the ghost's left notice after the move");
+        while (!leaving.IsCompleted)
+        {
+            await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana"), new RoomConnection("ana-2", "Ana")]);
+            await Task.WhenAny(leaving, Task.Delay(RoomClusterFixture.PresenceLease / 4)); // the renewal period, as a relay keeps it
+        }
+
+        Assert.Equal(0, afterMove);
+        Assert.Equal(["Ghost", "Ana"], members);
+        Assert.Equal(RoomNotification.UserLeft(name, "Ghost"), (await leaving).Single(e => e.Notification?.Kind == "left").Notification);
+        await recorder.UnsubscribeAsync();
+    }
 }
