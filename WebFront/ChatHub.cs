@@ -81,12 +81,13 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics m
     public override Task OnConnectedAsync()
     {
         metrics.ConnectionOpened();
-        lifetime.Limit(Context);
+        lifetime.Track(Context);
         return Task.CompletedTask;
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        lifetime.Ended(Context.ConnectionId);
         metrics.ConnectionClosed();
         foreach (var room in JoinedRooms().Keys)
         {

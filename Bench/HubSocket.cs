@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansChat.Bench;
+
+/// <summary>
+/// A lean chat client: one WebSocket speaking the SignalR JSON protocol directly (handshake, invocations,
+/// completions, pings), costing far less per message than the full client library, so the load generator
+/// stays out of the way of what it measures.
+/// </summary>
+public sealed class HubSocket : IAsyncDisposable
+{
+    private const char RecordSeparator = '\u001e';
+    private readonly ClientWebSocket _socket = new();
+    private readonly Dictionary<string, TaskCompletionSource<JsonElement>> _pending = [];
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _nextId;
+
+    /// <summary>Called for each server-to-client invocation: target and first argument.</summary>
+    public Action<string, JsonElement>? OnInvocation { get; set; }
+
+    /// <summary>Completes when the server closes the connection; true when it allowed reconnecting.</summary>
+    public Task Closed => _closed.Task;
+
+    public bool? AllowReconnect { get; private set; }
+
+    public static async Task<HubSocket> ConnectAsync(Uri server, CancellationToken cancellationToken)
+    {
+        var hub = new HubSocket();
+        var uri = new UriBuilder(new Uri(server, "/hubs/chat")) { Scheme = server.Scheme == "https" ? "wss" : "ws" }.Uri;
+        await hub._socket.ConnectAsync(uri, cancellationToken);
+        await hub.SendRawAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
+        _ = hub.ReceiveAsync();
+        return hub;
+    }
+
+    public async Task<JsonElement> InvokeAsync(string target, params object?[] arguments)
+    {
+        var id = Interlocked.Increment(ref _nextId).ToString();
+        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _pending[id] = completion;
+        }
+
+        var message = JsonSerializer.Serialize(new { type = 1, invocationId = id, target, arguments });
+        await SendRawAsync(message + RecordSeparator);
+        return await completion.Task;
+    }
+
+    public Task PingAsync() => SendRawAsync("{\"type\":6}" + RecordSeparator);
+
+    private async Task SendRawAsync(string frame)
+    {
+        var bytes = Encoding.UTF8.GetBytes(frame);
+        await _send.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                buffer.Advance(result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                foreach (var record in Encoding.UTF8.GetString(buffer.WrittenSpan).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Handle(record);
+                }
+
+                buffer.Clear();
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+        finally
+        {
+            FailPending(new IOException("The connection closed."));
+            _closed.TrySetResult();
+        }
+    }
+
+    private void Handle(string record)
+    {
+        using var document = JsonDocument.Parse(record);
+        var root = document.RootElement;
+        if (!root.TryGetProperty("type", out var type))
+        {
+            return; // the handshake response
+        }
+
+        switch (type.GetInt32())
+        {
+            case 1 when OnInvocation is { } onInvocation:
+                onInvocation(root.GetProperty("target").GetString()!, root.GetProperty("arguments")[0].Clone());
+                break;
+            case 3:
+                TaskCompletionSource<JsonElement>? completion;
+                lock (_gate)
+                {
+                    _pending.Remove(root.GetProperty("invocationId").GetString()!, out completion);
+                }
+
+                if (root.TryGetProperty("error", out var error))
+                {
+                    completion?.TrySetException(new InvalidOperationException(error.GetString()));
+                }
+                else
+                {
+                    completion?.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
+                }
+
+                break;
+            case 7:
+                AllowReconnect = root.TryGetProperty("allowReconnect", out var allow) && allow.GetBoolean();
+                break;
+        }
+    }
+
+    private void FailPending(Exception error)
+    {
+        lock (_gate)
+        {
+            foreach (var completion in _pending.Values)
+            {
+                completion.TrySetException(error);
+            }
+
+            _pending.Clear();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+using OrleansChat.Bench;
+
+var options = BenchOptions.Parse(args);
+return options.Mode switch
+{
+    "shutdown" => await ShutdownMode.RunAsync(options),
+    _ => throw new ArgumentException($"unknown mode '{options.Mode}'; modes: shutdown"),
+};
