@@ -41,6 +41,9 @@ public interface IRoomGrain : IGrainWithStringKey
     /// </summary>
     Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId);
 
+    /// <summary>Tells the room's members that <paramref name="user"/> is typing. Stores nothing.</summary>
+    Task TypingAsync(string user);
+
     /// <summary>Up to <paramref name="limit"/> retained messages with seq &lt; <paramref name="beforeSeq"/>, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit);
 

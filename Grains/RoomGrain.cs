@@ -85,6 +85,9 @@ public sealed class RoomGrain(
         return message;
     }
 
+    public Task TypingAsync(string user) =>
+        PublishAsync(RoomEvent.Of(new TypingNotice(Room, ChatRules.NormalizeUser(user))));
+
     public Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit)
     {
         ChatRules.CheckBeforeSeq(beforeSeq);

@@ -8,4 +8,7 @@ public static class ChatClientMethods
 
     /// <summary>Carries a <see cref="OrleansChat.Grains.Abstractions.RoomNotification"/>.</summary>
     public const string Notification = "notification";
+
+    /// <summary>Carries a <see cref="OrleansChat.Grains.Abstractions.TypingNotice"/>.</summary>
+    public const string Typing = "typing";
 }

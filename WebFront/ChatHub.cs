@@ -58,6 +58,16 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics m
         return message;
     }
 
+    /// <summary>
+    /// Tells the other members of a joined room that this user is typing (a <c>typing</c> call reaches
+    /// everyone in the room). Ephemeral: nothing is stored. Clients send it at most every few seconds.
+    /// </summary>
+    public Task Typing(string room)
+    {
+        room = ChatRules.NormalizeRoom(room);
+        return Room(room).TypingAsync(UserIn(room));
+    }
+
     /// <summary>Leaves a room; leaving a room the connection is not in does nothing.</summary>
     public async Task Leave(string room)
     {

@@ -279,7 +279,16 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 
     private async Task DeliverAsync(RoomEvent roomEvent, Dictionary<string, Listener> listeners)
     {
-        if (roomEvent.Notification is { } notification)
+        if (roomEvent.Typing is { } typing)
+        {
+            // Ephemeral: only connections already live get it; a joining one has nothing to catch up on.
+            var live = listeners.Where(l => l.Value.Pending is null).Select(l => l.Key).ToList();
+            if (live.Count > 0)
+            {
+                await _hub.Clients.Clients(live).SendAsync(ChatClientMethods.Typing, typing);
+            }
+        }
+        else if (roomEvent.Notification is { } notification)
         {
             var ready = new List<string>(listeners.Count);
             foreach (var (connectionId, listener) in listeners)

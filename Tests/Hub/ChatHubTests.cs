@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using OrleansChat.Grains.Abstractions;
 using OrleansChat.Tests.Infrastructure;
 
@@ -228,6 +229,24 @@ public sealed class ChatHubTests(ChatServerFixture fixture)
 
         Assert.Contains($"room: join '{room}' before using it", refused.Message);
         Assert.Empty(ben.Messages.Items);
+    }
+
+    [Fact]
+    public async Task TypingReachesTheRoomAndIsNotStored()
+    {
+        var room = Rooms.Fresh("typing");
+        await using var ana = await Server.ConnectAsync();
+        await using var ben = await Server.ConnectAsync();
+        await ana.JoinAsync(room, "Ana");
+        await ben.JoinAsync(room, "Ben");
+
+        await ana.Connection.InvokeAsync("Typing", room);
+        var typing = await ben.Typing.WaitUntilAsync(t => t.Count > 0, "Ana's typing notice");
+        var refused = await Assert.ThrowsAsync<HubException>(() => ana.Connection.InvokeAsync("Typing", "elsewhere"));
+
+        Assert.Equal(new TypingNotice(room, "Ana"), typing.Single());
+        Assert.Contains("room: join 'elsewhere' before using it", refused.Message);
+        Assert.Equal(0, (await ben.JoinAsync(room, "Ben")).LastSeq);
     }
 
     [Fact]
