@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -14,6 +15,7 @@ public sealed class RoomGrain(
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private readonly RoomMembers _members = new();
+    private TokenBucketRateLimiter? _messageLimiter;
     private int _storedPresenceVersion;
     private IAsyncStream<RoomEvent> _stream = null!;
 
@@ -35,6 +37,12 @@ public sealed class RoomGrain(
             Stored.Epoch = Guid.NewGuid().ToString("N");
             await state.WriteStateAsync(cancellationToken);
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _messageLimiter?.Dispose();
+        return Task.CompletedTask;
     }
 
     public async Task<JoinResult> JoinAsync(string relayId, string connectionId, string user, long? sinceSeq)
@@ -77,6 +85,13 @@ public sealed class RoomGrain(
             return original.User == user
                 ? original
                 : throw new ChatRuleException("clientMessageId: already used by another user's message in this room");
+        }
+
+        _messageLimiter ??= options.Value.Messages.CreateLimiter();
+        using var lease = _messageLimiter.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            throw new ChatRuleException($"rate: this room accepts at most {options.Value.Messages.Describe()} messages; try again shortly");
         }
 
         var message = new ChatMessage(Room, Stored.LastSeq + 1, id ?? Guid.NewGuid().ToString("N"), user, text, time.GetUtcNow());

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansChat.Grains.Abstractions;
 
 namespace OrleansChat.Grains;
 
@@ -18,6 +19,9 @@ public sealed class RoomOptions
 
     /// <summary>How often an active room drops the connections of relays whose lease ran out.</summary>
     public TimeSpan PresenceSweepPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many messages a room accepts from all its members together (docs/limits.md).</summary>
+    public RateLimit Messages { get; set; } = RateLimit.Of(burst: 100, refill: 50);
 }
 
 public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
@@ -31,6 +35,7 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceLease)} must be at least 00:00:01, not {options.PresenceLease}.");
         if (options.PresenceSweepPeriod < TimeSpan.FromMilliseconds(100))
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceSweepPeriod)} must be at least 00:00:00.1, not {options.PresenceSweepPeriod}.");
+        errors.AddRange(options.Messages.Check($"{RoomOptions.Section}:{nameof(RoomOptions.Messages)}"));
         return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
     }
 }

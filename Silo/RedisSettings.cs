@@ -1,32 +1,67 @@
+using System.Security.Cryptography.X509Certificates;
 using StackExchange.Redis;
 
 namespace OrleansChat.Silo;
 
 /// <summary>
-/// Where Redis is, if anywhere. <c>ConnectionStrings:Redis</c> (a StackExchange.Redis configuration string)
-/// wins; otherwise <c>REDISHOST</c> and <c>REDISPORT</c> (default 6379), as Cloud Run deployments set them.
+/// Where Redis is, if anywhere, and how to reach it safely. <c>ConnectionStrings:Redis</c> (a
+/// StackExchange.Redis configuration string, e.g. <c>10.0.0.3:6378,password=…,ssl=true</c>) wins;
+/// otherwise <c>REDISHOST</c> and <c>REDISPORT</c> (default 6379), as Cloud Run deployments set them, with
+/// <c>REDISPASSWORD</c> (Memorystore AUTH) and <c>REDISTLS=true</c> (in-transit encryption). With TLS,
+/// <c>REDISCA</c> names a PEM file of the server's certificate authority (Memorystore's is per instance).
 /// Neither: the embedded mode, with nothing persisted.
 /// </summary>
-public sealed record RedisSettings(string ConnectionString)
+public sealed class RedisSettings
 {
+    private readonly ConfigurationOptions _options;
+
+    private RedisSettings(ConfigurationOptions options) => _options = options;
+
     public static RedisSettings? From(IConfiguration configuration)
     {
+        ConfigurationOptions options;
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } connectionString)
         {
-            return new RedisSettings(connectionString);
+            options = ConfigurationOptions.Parse(connectionString);
         }
-
-        if (configuration["REDISHOST"] is { Length: > 0 } host)
+        else if (configuration["REDISHOST"] is { Length: > 0 } host)
         {
             var port = configuration["REDISPORT"] is { Length: > 0 } p ? p : "6379";
-            return new RedisSettings($"{host}:{port}");
+            options = ConfigurationOptions.Parse($"{host}:{port}");
+            options.Password = configuration["REDISPASSWORD"] is { Length: > 0 } password ? password : null;
+            options.Ssl = configuration.GetValue("REDISTLS", false);
+        }
+        else
+        {
+            return null;
         }
 
-        return null;
+        if (configuration["REDISCA"] is { Length: > 0 } caFile)
+        {
+            var authority = X509Certificate2.CreateFromPemFile(caFile);
+            options.CertificateValidation += (_, certificate, _, _) => IsIssuedBy(certificate, authority);
+        }
+
+        return new RedisSettings(options);
     }
 
-    public ConfigurationOptions Options() => ConfigurationOptions.Parse(ConnectionString);
+    /// <summary>A fresh copy for each user of Redis (options objects are not shared).</summary>
+    public ConfigurationOptions Options() => _options.Clone();
 
     /// <summary>The endpoints only, for logs: never the password.</summary>
-    public string Endpoints => string.Join(",", Options().EndPoints.Select(e => e.ToString()));
+    public string Endpoints => string.Join(",", _options.EndPoints.Select(e => e.ToString())) + (_options.Ssl ? " (TLS)" : "");
+
+    private static bool IsIssuedBy(X509Certificate? certificate, X509Certificate2 authority)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(new X509Certificate2(certificate));
+    }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Abstractions;
 
 namespace OrleansChat.WebFront;
@@ -10,7 +12,14 @@ namespace OrleansChat.WebFront;
 /// it joined and receives each room's events as <c>message</c> and <c>notification</c> calls. Broken input
 /// rules are answered with a <see cref="HubException"/> naming the field; the connection stays usable.
 /// </summary>
-public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics metrics, ConnectionLifetime lifetime, TimeProvider time, ILogger<ChatHub> logger) : Hub
+public sealed class ChatHub(
+    IGrainFactory grains,
+    RoomRelay relay,
+    ChatMetrics metrics,
+    ConnectionLifetime lifetime,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time,
+    ILogger<ChatHub> logger) : Hub
 {
     /// <summary>
     /// Joins <paramref name="room"/> as <paramref name="user"/>. With <paramref name="since"/> null the
@@ -25,6 +34,11 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics m
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(since);
         var rooms = JoinedRooms();
+        if (!rooms.ContainsKey(room) && rooms.Count >= limits.Value.RoomsPerConnection)
+        {
+            throw new ChatRuleException($"room: a connection may be in at most {limits.Value.RoomsPerConnection} rooms; leave one first");
+        }
+
         await relay.AttachAsync(room, Context.ConnectionId, user);
         try
         {
@@ -51,6 +65,14 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics m
         var user = UserIn(room);
         text = ChatRules.NormalizeText(text);
         clientMessageId = ChatRules.NormalizeClientMessageId(clientMessageId);
+        using (var lease = MessageLimiter().AttemptAcquire())
+        {
+            if (!lease.IsAcquired)
+            {
+                throw new ChatRuleException($"rate: one connection may send {limits.Value.MessagesPerConnection.Describe()} messages; wait a moment");
+            }
+        }
+
         var started = time.GetTimestamp();
         var message = await Room(room).SendAsync(user, text, clientMessageId);
         metrics.MessageAccepted(time.GetElapsedTime(started));
@@ -99,6 +121,11 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics m
     {
         lifetime.Ended(Context.ConnectionId);
         metrics.ConnectionClosed();
+        if (Context.Items.TryGetValue(nameof(MessageLimiter), out var limiter))
+        {
+            ((RateLimiter)limiter!).Dispose();
+        }
+
         foreach (var room in JoinedRooms().Keys)
         {
             try
@@ -130,6 +157,11 @@ public sealed class ChatHub(IGrainFactory grains, RoomRelay relay, ChatMetrics m
         JoinedRooms().TryGetValue(room, out var user)
             ? user
             : throw new ChatRuleException($"room: join '{room}' before using it");
+
+    private RateLimiter MessageLimiter() =>
+        (RateLimiter)(Context.Items.TryGetValue(nameof(MessageLimiter), out var limiter)
+            ? limiter!
+            : Context.Items[nameof(MessageLimiter)] = limits.Value.MessagesPerConnection.CreateLimiter());
 
     private ConcurrentDictionary<string, string> JoinedRooms() =>
         (ConcurrentDictionary<string, string>)(Context.Items.TryGetValue(nameof(JoinedRooms), out var rooms)

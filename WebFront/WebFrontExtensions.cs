@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +20,13 @@ public static class WebFrontExtensions
     public static IServiceCollection AddWebFront(this IServiceCollection services)
     {
         services.AddSignalR(options => options.AddFilter<ChatRuleFilter>());
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>
+            hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((options, limits) =>
+            AddressLimits.Configure(options, limits.Value));
         services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RelayOptions>, RelayOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -31,12 +40,25 @@ public static class WebFrontExtensions
     /// <summary>Serves the chat page at <c>/</c> and the hub at <see cref="HubPath"/>, WebSockets only.</summary>
     public static IEndpointRouteBuilder MapWebFront(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value.TrustForwardedFor)
+        {
+            // The load balancer appends the client's address last; entries before it are the client's word.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        app.UseMiddleware<SecurityHeaders>();
+
         // The page ships next to the assemblies (see WebFront.csproj), wherever the host's content root is.
         var files = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
 
         app.UseMiddleware<StoppingGate>();
+        app.UseMiddleware<OriginGate>();
+        app.UseRateLimiter();
 
         // No sticky sessions: a negotiate request and the socket it prepares may reach different instances.
         app.MapHub<ChatHub>(HubPath, options => options.Transports = HttpTransportType.WebSockets);

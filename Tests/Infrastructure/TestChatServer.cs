@@ -33,6 +33,7 @@ public sealed class TestChatServer : IAsyncDisposable
             ["Orleans:SiloPort"] = FreePort.Next().ToString(),
             ["Orleans:GatewayPort"] = FreePort.Next().ToString(),
         });
+        builder.Configuration.AddInMemoryCollection(TestLimits.Generous.ToDictionary(s => s.Key.Replace("__", ":"), s => (string?)s.Value));
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -52,6 +52,11 @@ public sealed class PublishedSilo : IAsyncLifetime
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:1", // must be overridden by PORT
         };
+        foreach (var (name, value) in TestLimits.Generous)
+        {
+            environment[name] = value;
+        }
+
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             environment[name] = value;

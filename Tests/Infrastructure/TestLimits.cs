@@ -1,0 +1,19 @@
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>
+/// Abuse limits out of the way: every test connects from 127.0.0.1 and many send fast, so servers shared by
+/// tests lift them; the tests of the limits start servers with limits of their own (Tests/Security).
+/// </summary>
+public static class TestLimits
+{
+    public static readonly IReadOnlyDictionary<string, string> Generous = new Dictionary<string, string>
+    {
+        ["Limits__ConnectionsPerAddress"] = "100000",
+        ["Limits__NewConnectionsPerAddress__Burst"] = "100000",
+        ["Limits__NewConnectionsPerAddress__Refill"] = "100000",
+        ["Limits__MessagesPerConnection__Burst"] = "100000",
+        ["Limits__MessagesPerConnection__Refill"] = "100000",
+        ["Room__Messages__Burst"] = "100000",
+        ["Room__Messages__Refill"] = "100000",
+    };
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.WebFront;
+
+/// <summary>
+/// What one client may do, bound from the configuration section <c>Limits</c>; docs/limits.md lists each
+/// limit with the error a client gets when it hits it. (The per-room message rate is <c>Room:Messages</c>.)
+/// </summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Messages one connection may send.</summary>
+    public RateLimit MessagesPerConnection { get; set; } = RateLimit.Of(burst: 10, refill: 5);
+
+    /// <summary>Rooms one connection may be in at once.</summary>
+    public int RoomsPerConnection { get; set; } = 20;
+
+    /// <summary>Hub connections open at once from one client address.</summary>
+    public int ConnectionsPerAddress { get; set; } = 50;
+
+    /// <summary>New hub connections from one client address.</summary>
+    public RateLimit NewConnectionsPerAddress { get; set; } = RateLimit.Of(burst: 20, refill: 5);
+
+    /// <summary>The largest frame a client may send, in bytes; a larger one closes that connection.</summary>
+    public int MaximumReceiveMessageSize { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) whose pages may open hub connections, besides the service's own.
+    /// Browsers always send Origin on a WebSocket handshake; requests without one (non-browser clients)
+    /// are not cross-site and pass.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Take the client address from the last X-Forwarded-For entry, as appended by the load balancer in
+    /// front (Cloud Run's is). Only behind such a proxy: elsewhere clients could pick their address.
+    /// </summary>
+    public bool TrustForwardedFor { get; set; }
+}
+
+public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LimitsOptions options)
+    {
+        List<string> errors = [];
+        errors.AddRange(options.MessagesPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.MessagesPerConnection)}"));
+        errors.AddRange(options.NewConnectionsPerAddress.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.NewConnectionsPerAddress)}"));
+        if (options.RoomsPerConnection < 1)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.RoomsPerConnection)} must be at least 1, not {options.RoomsPerConnection}.");
+        if (options.ConnectionsPerAddress < 1)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.ConnectionsPerAddress)} must be at least 1, not {options.ConnectionsPerAddress}.");
+        if (options.MaximumReceiveMessageSize < 4096)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaximumReceiveMessageSize)} must be at least 4096, not {options.MaximumReceiveMessageSize}.");
+        foreach (var origin in options.AllowedOrigins.Where(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/"))
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.AllowedOrigins)} entries must be scheme://host[:port], not '{origin}'.");
+        return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+    }
+}
