@@ -91,7 +91,7 @@ public sealed class RoomGrain(
         using var lease = _messageLimiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            throw new ChatRuleException($"rate: this room accepts at most {options.Value.Messages.Describe()} messages; try again shortly");
+            throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; try again shortly");
         }
 
         var message = new ChatMessage(Room, Stored.LastSeq + 1, id ?? Guid.NewGuid().ToString("N"), user, text, time.GetUtcNow());

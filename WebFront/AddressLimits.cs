@@ -35,7 +35,7 @@ public static class AddressLimits
             context.HttpContext.Response.Headers.RetryAfter = "1";
             return new ValueTask(context.HttpContext.Response.WriteAsync(
                 $"connections: one address may hold {limits.ConnectionsPerAddress} chat connections and open " +
-                $"{limits.NewConnectionsPerAddress.Describe()}; try again shortly", cancellationToken));
+                $"{limits.NewConnectionsPerAddress.Describe("new ones")}; try again shortly", cancellationToken));
         };
     }
 

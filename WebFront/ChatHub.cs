@@ -69,7 +69,7 @@ public sealed class ChatHub(
         {
             if (!lease.IsAcquired)
             {
-                throw new ChatRuleException($"rate: one connection may send {limits.Value.MessagesPerConnection.Describe()} messages; wait a moment");
+                throw new ChatRuleException($"rate: a connection may send {limits.Value.MessagesPerConnection.Describe("messages")}; wait a moment");
             }
         }
 

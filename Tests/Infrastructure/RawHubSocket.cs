@@ -1,0 +1,133 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansChat.Tests.Infrastructure;
+
+/// <summary>
+/// A WebSocket to the hub with no SignalR client in between, for sending what a real client never would:
+/// oversized or malformed frames, unknown methods, wrong arguments, foreign origins.
+/// </summary>
+public sealed class RawHubSocket : IAsyncDisposable
+{
+    public const char RecordSeparator = '\u001e';
+    private readonly ClientWebSocket _socket;
+
+    private RawHubSocket(ClientWebSocket socket) => _socket = socket;
+
+    public WebSocketState State => _socket.State;
+
+    public static async Task<RawHubSocket> ConnectAsync(Uri server, string? origin = null)
+    {
+        var socket = new ClientWebSocket();
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        socket.Options.CollectHttpResponseDetails = true;
+        await socket.ConnectAsync(new UriBuilder(new Uri(server, "/hubs/chat")) { Scheme = "ws" }.Uri, CancellationToken.None);
+        var hub = new RawHubSocket(socket);
+        await hub.SendAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
+        var handshake = await hub.ReceiveAsync();
+        return handshake == "{}" ? hub : throw new InvalidOperationException($"handshake answered '{handshake}'");
+    }
+
+    /// <summary>The status code of a refused handshake.</summary>
+    public static async Task<int> RefusalAsync(Uri server, string? origin)
+    {
+        using var socket = new ClientWebSocket();
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        socket.Options.CollectHttpResponseDetails = true;
+        try
+        {
+            await socket.ConnectAsync(new UriBuilder(new Uri(server, "/hubs/chat")) { Scheme = "ws" }.Uri, CancellationToken.None);
+            return (int)socket.HttpStatusCode;
+        }
+        catch (WebSocketException)
+        {
+            return (int)socket.HttpStatusCode;
+        }
+    }
+
+    public Task SendAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public Task InvokeAsync(string invocationId, string target, params object?[] arguments) =>
+        SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId, target, arguments }) + RecordSeparator);
+
+    /// <summary>The next record the server sends that is not a ping, or null when the connection closed.</summary>
+    public async Task<string?> ReceiveAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var buffer = new byte[64 * 1024];
+            var text = new StringBuilder();
+            WebSocketReceiveResult result;
+            do
+            {
+                try
+                {
+                    result = await _socket.ReceiveAsync(buffer, timeout.Token);
+                }
+                catch (WebSocketException)
+                {
+                    return null;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return null;
+                }
+
+                text.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
+            }
+            while (!result.EndOfMessage);
+
+            foreach (var record in text.ToString().Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!record.Contains("\"type\":6", StringComparison.Ordinal))
+                {
+                    return record;
+                }
+            }
+        }
+    }
+
+    /// <summary>Records until the completion of <paramref name="invocationId"/> (or a close message), which is returned.</summary>
+    public async Task<JsonElement?> CompletionAsync(string invocationId)
+    {
+        while (await ReceiveAsync() is { } record)
+        {
+            var root = JsonDocument.Parse(record).RootElement;
+            var type = root.GetProperty("type").GetInt32();
+            if (type == 7 || type == 3 && root.GetProperty("invocationId").GetString() == invocationId)
+            {
+                return root;
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+        }
+        catch (WebSocketException)
+        {
+        }
+
+        _socket.Dispose();
+    }
+}
