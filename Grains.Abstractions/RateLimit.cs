@@ -25,10 +25,10 @@ public sealed class RateLimit
         QueueLimit = 0,
     });
 
-    /// <summary>Words for an error message: "10 at once and 5 per second".</summary>
-    public string Describe() => RefillPeriod == TimeSpan.FromSeconds(1)
-        ? $"{Burst} at once and {Refill} per second"
-        : $"{Burst} at once and {Refill} per {RefillPeriod}";
+    /// <summary>Words for an error message: "10 messages at once and 5 more per second".</summary>
+    public string Describe(string things) => RefillPeriod == TimeSpan.FromSeconds(1)
+        ? $"{Burst} {things} at once and {Refill} more per second"
+        : $"{Burst} {things} at once and {Refill} more per {RefillPeriod:c}";
 
     /// <summary>Problems with the values, named after <paramref name="name"/>; empty when valid.</summary>
     public IEnumerable<string> Check(string name)
