@@ -12,6 +12,7 @@ public sealed class RawHubSocket : IAsyncDisposable
 {
     public const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket;
+    private readonly Queue<string> _records = new(); // a frame may carry several records
 
     private RawHubSocket(ClientWebSocket socket) => _socket = socket;
 
@@ -66,6 +67,14 @@ public sealed class RawHubSocket : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
+            while (_records.TryDequeue(out var queued))
+            {
+                if (!queued.Contains("\"type\":6", StringComparison.Ordinal))
+                {
+                    return queued;
+                }
+            }
+
             var buffer = new byte[64 * 1024];
             var text = new StringBuilder();
             WebSocketReceiveResult result;
@@ -91,10 +100,7 @@ public sealed class RawHubSocket : IAsyncDisposable
 
             foreach (var record in text.ToString().Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!record.Contains("\"type\":6", StringComparison.Ordinal))
-                {
-                    return record;
-                }
+                _records.Enqueue(record);
             }
         }
     }
