@@ -23,6 +23,13 @@ public sealed class LimitsOptions
     /// <summary>New hub connections from one client address.</summary>
     public RateLimit NewConnectionsPerAddress { get; set; } = RateLimit.Of(burst: 20, refill: 5);
 
+    /// <summary>
+    /// Messages written to a connection that its client has not read yet (beyond what the socket buffers
+    /// hold) before the connection is dropped: a client that stops reading costs bounded memory and slows
+    /// no one.
+    /// </summary>
+    public int MaxPendingMessagesPerConnection { get; set; } = 256;
+
     /// <summary>The largest frame a client may send, in bytes; a larger one closes that connection.</summary>
     public int MaximumReceiveMessageSize { get; set; } = 32 * 1024;
 
@@ -51,6 +58,8 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.RoomsPerConnection)} must be at least 1, not {options.RoomsPerConnection}.");
         if (options.ConnectionsPerAddress < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.ConnectionsPerAddress)} must be at least 1, not {options.ConnectionsPerAddress}.");
+        if (options.MaxPendingMessagesPerConnection < 1)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxPendingMessagesPerConnection)} must be at least 1, not {options.MaxPendingMessagesPerConnection}.");
         if (options.MaximumReceiveMessageSize < 4096)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaximumReceiveMessageSize)} must be at least 4096, not {options.MaximumReceiveMessageSize}.");
         foreach (var origin in options.AllowedOrigins.Where(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/"))

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using OrleansChat.Grains.Abstractions;
@@ -18,7 +17,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly string _room;
     private readonly IAsyncStream<RoomEvent> _stream;
     private readonly IRoomGrain _grain;
-    private readonly IHubContext<ChatHub> _hub;
+    private readonly ClientConnections _connections;
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new() { SingleReader = true });
@@ -34,12 +33,12 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private long _highestSeq;
     private long? _silentSince;
 
-    public RoomFeed(string room, IClusterClient client, IHubContext<ChatHub> hub, ChatMetrics metrics, ILogger logger)
+    public RoomFeed(string room, IClusterClient client, ClientConnections connections, ChatMetrics metrics, ILogger logger)
     {
         _room = room;
         _stream = client.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(room));
         _grain = client.GetGrain<IRoomGrain>(room);
-        _hub = hub;
+        _connections = connections;
         _metrics = metrics;
         _logger = logger;
         _ = Task.Run(RunAsync);
@@ -283,10 +282,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         {
             // Ephemeral: only connections already live get it; a joining one has nothing to catch up on.
             var live = listeners.Where(l => l.Value.Pending is null).Select(l => l.Key).ToList();
-            if (live.Count > 0)
-            {
-                await _hub.Clients.Clients(live).SendAsync(ChatClientMethods.Typing, typing);
-            }
+            _connections.Send(live, ChatClientMethods.Typing, typing);
         }
         else if (roomEvent.Notification is { } notification)
         {
@@ -303,10 +299,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
                 }
             }
 
-            if (ready.Count > 0)
-            {
-                await _hub.Clients.Clients(ready).SendAsync(ChatClientMethods.Notification, notification);
-            }
+            _connections.Send(ready, ChatClientMethods.Notification, notification);
         }
         else if (roomEvent.Message is { } message)
         {
@@ -345,11 +338,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             }
         }
 
-        if (due.Count > 0)
-        {
-            await _hub.Clients.Clients(due).SendAsync(ChatClientMethods.Message, message);
-            _metrics.Delivered(due.Count);
-        }
+        _metrics.Delivered(_connections.Send(due, ChatClientMethods.Message, message));
     }
 
     /// <summary>The room's retained messages with seq above <paramref name="after"/> and below <paramref name="before"/>.</summary>

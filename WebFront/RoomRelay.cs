@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,15 +17,15 @@ public sealed class RoomRelay : BackgroundService
 {
     private readonly ConcurrentDictionary<string, RoomFeed> _feeds = new(StringComparer.Ordinal);
     private readonly IClusterClient _client;
-    private readonly IHubContext<ChatHub> _hub;
+    private readonly ClientConnections _connections;
     private readonly ChatMetrics _metrics;
     private readonly IOptions<RelayOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomRelay> _logger;
 
-    public RoomRelay(IClusterClient client, IHubContext<ChatHub> hub, ChatMetrics metrics, IOptions<RelayOptions> options, TimeProvider time, ILogger<RoomRelay> logger)
+    public RoomRelay(IClusterClient client, ClientConnections connections, ChatMetrics metrics, IOptions<RelayOptions> options, TimeProvider time, ILogger<RoomRelay> logger)
     {
-        (_client, _hub, _metrics, _options, _time, _logger) = (client, hub, metrics, options, time, logger);
+        (_client, _connections, _metrics, _options, _time, _logger) = (client, connections, metrics, options, time, logger);
         metrics.ObserveActiveRooms(() => _feeds.Count);
     }
 
@@ -41,7 +40,7 @@ public sealed class RoomRelay : BackgroundService
     {
         while (true)
         {
-            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _hub, _metrics, _logger));
+            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _connections, _metrics, _logger));
             if (await feed.AttachAsync(connectionId, user))
             {
                 return;

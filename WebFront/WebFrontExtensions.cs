@@ -32,6 +32,8 @@ public static class WebFrontExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ChatMetrics>();
         services.AddSingleton<ConnectionLifetime>();
+        services.AddSingleton<ClientConnections>();
+        services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => sp.GetRequiredService<ClientConnections>());
         services.AddSingleton<RoomRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());
         return services;

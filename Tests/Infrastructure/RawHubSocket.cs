@@ -11,10 +11,10 @@ namespace OrleansChat.Tests.Infrastructure;
 public sealed class RawHubSocket : IAsyncDisposable
 {
     public const char RecordSeparator = '\u001e';
-    private readonly ClientWebSocket _socket;
+    private readonly WebSocket _socket;
     private readonly Queue<string> _records = new(); // a frame may carry several records
 
-    private RawHubSocket(ClientWebSocket socket) => _socket = socket;
+    private RawHubSocket(WebSocket socket) => _socket = socket;
 
     public WebSocketState State => _socket.State;
 
@@ -32,6 +32,60 @@ public sealed class RawHubSocket : IAsyncDisposable
         await hub.SendAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
         var handshake = await hub.ReceiveAsync();
         return handshake == "{}" ? hub : throw new InvalidOperationException($"handshake answered '{handshake}'");
+    }
+
+    /// <summary>
+    /// A connection whose TCP receive buffer is tiny, so that a test can stop reading and have the server
+    /// notice soon: the upgrade is done by hand over a socket the test configures.
+    /// </summary>
+    public static async Task<RawHubSocket> ConnectWithSmallReceiveBufferAsync(Uri server, int receiveBufferBytes)
+    {
+        var tcp = new System.Net.Sockets.TcpClient { ReceiveBufferSize = receiveBufferBytes };
+        await tcp.ConnectAsync(server.Host, server.Port);
+        var stream = tcp.GetStream();
+        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        var request = $"GET /hubs/chat HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                      $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var response = new StringBuilder();
+        while (!response.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var b = stream.ReadByte();
+            if (b < 0)
+            {
+                throw new IOException($"the upgrade was answered with: {response}");
+            }
+
+            response.Append((char)b);
+        }
+
+        if (!response.ToString().StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            throw new IOException($"the upgrade was answered with: {response}");
+        }
+
+        var hub = new RawHubSocket(WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false }));
+        await hub.SendAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
+        var handshake = await hub.ReceiveAsync();
+        return handshake == "{}" ? hub : throw new InvalidOperationException($"handshake answered '{handshake}'");
+    }
+
+    /// <summary>Reads until the server closes or drops the connection; returns how many records arrived.</summary>
+    public async Task<int> DrainAsync()
+    {
+        var count = 0;
+        try
+        {
+            while (await ReceiveAsync() is not null)
+            {
+                count++;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or WebSocketException)
+        {
+        }
+
+        return count;
     }
 
     /// <summary>The status code of a refused handshake.</summary>
@@ -84,7 +138,7 @@ public sealed class RawHubSocket : IAsyncDisposable
                 {
                     result = await _socket.ReceiveAsync(buffer, timeout.Token);
                 }
-                catch (WebSocketException)
+                catch (Exception exception) when (exception is WebSocketException or IOException)
                 {
                     return null;
                 }

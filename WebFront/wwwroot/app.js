@@ -1,256 +1,561 @@
-// The chat page: one room at a time. Messages are kept by seq, so a reconnect resumes with `since` = the
-// last seq on screen and the page shows each message once, in order. All user text goes in as text.
-const signalR = window.signalR;
+// The chat page. A person signs in with a name and a room, can be in several rooms at once and sees each
+// room's messages once, in seq order, across reconnects: every room is joined again with `since` = the
+// last seq it shows, and unacknowledged messages are resent with their ids (docs/protocol.md).
+import { el, setAvatar } from "./dom.js";
+import { backoff, ConnectionState, createConnection, refusal } from "./hub.js";
+import { PAGE_SIZE, Room, roomKey } from "./room.js";
+import { describeTypers, TYPING_NOTICE_EVERY_MS } from "./typing.js";
+
 const $ = (id) => document.getElementById(id);
-const HUB_ERROR = "HubException: ";
+const STORED = { user: "orleanschat.user", room: "orleanschat.room", rooms: "orleanschat.rooms" };
+// Within this many pixels of an end of the list counts as being there (for following new messages, and
+// for loading older ones).
+const NEAR_PX = 64;
+const WIDE = window.matchMedia("(min-width: 64.01rem)");
 
-const chat = {
-  user: "",
-  room: "",
-  epoch: null,
-  lastSeq: 0,        // the highest seq shown; messages arrive strictly after it
-  joined: false,     // false while a Join is in flight: live messages wait in `early`
-  early: new Map(),  // seq -> message that arrived before the Join result or ahead of a gap
-  members: new Set(),
-  outbox: [],        // messages not yet acknowledged, resent with the same id after a reconnect
-};
-
-const connection = new signalR.HubConnectionBuilder()
-  .withUrl("/hubs/chat", { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
-  .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => backoff(retry.previousRetryCount) })
-  .build();
+const session = { user: "", signedIn: false, connectedOnce: false, rooms: new Map(), active: null };
+const scroller = $("messages");
+const composer = $("text");
+const connection = createConnection();
 
 // Handlers return nothing: a returned value would be taken as a reply the server never asked for.
-connection.on("message", (message) => { if (message.room === chat.room) accept(message); });
-connection.on("notification", (notification) => { if (notification.room === chat.room) notice(notification); });
-connection.onreconnecting(() => setStatus("reconnecting"));
-connection.onreconnected(() => rejoin());
-connection.onclose(() => { setStatus("offline"); if (chat.room) connectLater(0); });
-window.addEventListener("offline", () => setStatus("offline"));
+connection.on("message", (message) => { roomOf(message.room)?.accept(message); });
+connection.on("notification", (notification) => { roomOf(notification.room)?.notified(notification); });
+connection.on("typing", (notice) => { roomOf(notice.room)?.typing(notice.user); });
+connection.onreconnecting(() => { leftAll(); });
+connection.onreconnected(() => { rejoinAll(); });
+connection.onclose(() => {
+  leftAll();
+  if (session.signedIn) connectLater(0);
+});
+window.addEventListener("offline", () => { showStatus(); });
+window.addEventListener("online", () => {
+  // The network is back: try now rather than when the current backoff ends.
+  if (connection.state === ConnectionState.Reconnecting) connection.stop();
+  showStatus();
+});
 
-function backoff(attempt) {
-  // Grows to 10 s and never gives up; jitter spreads a crowd of clients after an instance restarts.
-  return Math.min(10_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+const roomEvents = {
+  joined(room) {
+    renderRoomButton(room);
+    if (room === session.active) renderActiveRoom();
+    showStatus();
+  },
+  shown(room, message, isNew) {
+    const own = message.user === room.user;
+    if (room === session.active) {
+      if (own && isNew) followLatest();
+      else if (isNew && !room.pinned) {
+        room.newBelow++;
+        renderJump();
+      }
+    } else if (isNew && !own) {
+      room.unread++;
+      renderRoomButton(room);
+      renderTitle();
+    }
+  },
+  noticed() {},
+  membersChanged(room) {
+    if (room === session.active) renderMembers();
+  },
+  typingChanged(room) {
+    if (room === session.active) renderTyping();
+  },
+  retry(room, entry) {
+    deliver(room, entry);
+  },
+};
+
+function roomOf(name) {
+  return session.rooms.get(roomKey(name));
 }
 
-function setStatus(state) {
+// ---- Connection and rooms -------------------------------------------------------------------------
+
+function showStatus() {
+  const state = connection.state;
+  const everyRoomJoined = [...session.rooms.values()].every((room) => room.joined);
+  let shown = "offline";
+  if (state === ConnectionState.Connected) shown = everyRoomJoined ? "connected" : "reconnecting";
+  else if (!navigator.onLine) shown = "offline";
+  else if (state === ConnectionState.Reconnecting) shown = "reconnecting";
+  else if (state === ConnectionState.Connecting) shown = session.connectedOnce ? "reconnecting" : "connecting";
   const status = $("status");
-  status.dataset.state = state;
-  status.textContent = state;
+  status.dataset.state = shown;
+  status.textContent = shown;
+}
+
+function leftAll() {
+  for (const room of session.rooms.values()) room.joined = false;
+  showStatus();
 }
 
 async function connect() {
-  if (connection.state === signalR.HubConnectionState.Disconnected) {
+  if (connection.state === ConnectionState.Disconnected) {
+    showStatus();
     await connection.start();
+    session.connectedOnce = true;
   }
-  await rejoin();
 }
 
 function connectLater(attempt) {
+  showStatus();
   setTimeout(async () => {
+    if (!session.signedIn || connection.state !== ConnectionState.Disconnected) return;
     try {
       await connect();
     } catch {
-      setStatus("offline");
       connectLater(attempt + 1);
+      return;
     }
+    rejoinAll();
   }, backoff(attempt));
 }
 
-async function rejoin() {
-  chat.joined = false;
-  let result = await connection.invoke("Join", chat.room, chat.user, chat.epoch ? chat.lastSeq : null);
-  if (chat.epoch && result.epoch !== chat.epoch) {
-    // The room's history was lost and started over: what is on screen no longer matches its numbers.
-    resetMessages();
-    result = await connection.invoke("Join", chat.room, chat.user, null);
-  }
-  if (!chat.epoch) {
-    chat.lastSeq = result.messages.length ? result.messages[0].seq - 1 : result.lastSeq;
-  }
-  chat.epoch = result.epoch;
-  chat.room = result.room;
-  chat.user = result.user;
-  chat.joined = true;
-  for (const message of result.messages) accept(message);
-  drain();
-  setMembers(result.members);
-  $("older").hidden = !result.messages.length || result.messages[0].seq <= 1;
-  setStatus("connected");
-  await flushOutbox();
-}
-
-function accept(message) {
-  if (message.seq > chat.lastSeq) chat.early.set(message.seq, message);
-  if (chat.joined) drain();
-}
-
-function drain() {
-  for (const seq of [...chat.early.keys()]) if (seq <= chat.lastSeq) chat.early.delete(seq);
-  while (chat.early.has(chat.lastSeq + 1)) {
-    const message = chat.early.get(chat.lastSeq + 1);
-    chat.early.delete(message.seq);
-    chat.lastSeq = message.seq;
-    settle(message.id);
-    appendToList(renderMessage(message));
+/** Joins `room` (again): with `since` when it has shown messages, afresh when its history started over. */
+async function join(room) {
+  room.joined = false;
+  const result = await connection.invoke("Join", room.name, session.user, room.since);
+  if (!room.joinedWith(result)) {
+    room.joinedWith(await connection.invoke("Join", room.name, session.user, null));
   }
 }
 
-function renderMessage(message, pending = false) {
-  const item = document.createElement("li");
-  item.className = "message" + (message.user === chat.user ? " own" : "") + (pending ? " pending" : "");
-  item.dataset.seq = message.seq ?? "";
-  item.dataset.id = message.id;
-  const meta = document.createElement("div");
-  meta.className = "meta";
-  const user = document.createElement("span");
-  user.className = "user";
-  user.textContent = message.user;
-  const time = document.createElement("time");
-  if (message.sentAt) {
-    time.dateTime = message.sentAt;
-    time.textContent = new Date(message.sentAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  } else {
-    time.textContent = "sending…";
+/** Joins `room` and sends what waits in its outbox, retrying while the server cannot answer. */
+async function rejoin(room, attempt = 0) {
+  try {
+    await join(room);
+  } catch (error) {
+    if (!isOpen(room)) return;
+    const reason = refusal(error);
+    if (reason !== null) {
+      room.timeline.notice(`Could not rejoin: ${reason}`, "error");
+      return;
+    }
+    // A connection that dropped rejoins every room when it is back; a failure on a live one is retried.
+    if (connection.state === ConnectionState.Connected) {
+      setTimeout(() => { if (!room.joined && isOpen(room)) rejoin(room, attempt + 1); }, backoff(attempt));
+    }
+    return;
   }
-  meta.append(user, time);
-  const text = document.createElement("div");
-  text.className = "text";
-  text.textContent = message.text;
-  item.append(meta, text);
-  return item;
+  await flush(room);
 }
 
-function appendToList(item) {
-  const list = $("messages");
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  // Pending messages stay below the stored ones until the room acknowledges them.
-  const firstPending = list.querySelector(".message.pending");
-  list.insertBefore(item, item.classList.contains("pending") ? null : firstPending);
-  if (atBottom || item.classList.contains("own")) list.scrollTop = list.scrollHeight;
+function rejoinAll() {
+  showStatus();
+  for (const room of session.rooms.values()) rejoin(room);
 }
 
-function notice(notification) {
-  const item = document.createElement("li");
-  item.className = "notice";
-  const title = document.createElement("strong");
-  title.textContent = notification.title;
-  item.append(title, " · ", notification.description);
-  appendToList(item);
-  if (notification.kind === "joined") chat.members.add(notification.user);
-  if (notification.kind === "left") chat.members.delete(notification.user);
+function isOpen(room) {
+  return session.rooms.get(room.key) === room;
+}
+
+async function flush(room) {
+  for (const entry of [...room.outbox]) await deliver(room, entry);
+}
+
+/** Sends one outbox entry; a retry carries the same id, so the room stores it once. */
+async function deliver(room, entry) {
+  if (entry.sending || !room.joined || !room.isPending(entry) || connection.state !== ConnectionState.Connected) return;
+  entry.sending = true;
+  try {
+    room.acknowledged(entry, await connection.invoke("Send", room.name, entry.text, entry.id));
+  } catch (error) {
+    const reason = refusal(error);
+    if (reason !== null) {
+      room.refused(entry, reason);
+    } else if (connection.state === ConnectionState.Connected) {
+      // The server failed (a room moving to another silo, say): try again soon. A dropped connection
+      // resends everything after its reconnect instead.
+      setTimeout(() => deliver(room, entry), backoff(entry.attempts++));
+    }
+  } finally {
+    entry.sending = false;
+  }
+}
+
+/** Adds a room to the switcher; the caller joins it. */
+function addRoom(name) {
+  const room = new Room(name, session.user, roomEvents);
+  session.rooms.set(room.key, room);
+  const item = el("li");
+  const switcher = el("button", "room");
+  switcher.type = "button";
+  switcher.append(el("span", "room-name"), el("span", "unread"));
+  switcher.addEventListener("click", () => activate(room));
+  item.append(switcher);
+  $("rooms").append(item);
+  room.switcher = switcher;
+  renderRoomButton(room);
+  return room;
+}
+
+function removeRoom(room) {
+  session.rooms.delete(room.key);
+  room.switcher.parentElement.remove();
+  if (session.active === room) session.active = null;
+  renderTitle();
+}
+
+/**
+ * Opens a room from the sign-in or the "join another room" form. A refusal (a bad name, too many rooms)
+ * is thrown as the server's reason; a dropped connection leaves the room to be joined on reconnect.
+ */
+async function openRoom(name) {
+  const existing = session.rooms.get(roomKey(name));
+  if (existing) return existing;
+  const room = addRoom(name);
+  try {
+    await join(room);
+  } catch (error) {
+    const reason = refusal(error);
+    if (reason !== null) {
+      removeRoom(room);
+      throw new Error(reason);
+    }
+    rejoin(room);
+  }
+  rememberRooms();
+  return room;
+}
+
+function rememberRooms() {
+  localStorage.setItem(STORED.rooms, JSON.stringify([...session.rooms.values()].map((room) => room.name)));
+}
+
+function rememberedRooms() {
+  try {
+    const rooms = JSON.parse(localStorage.getItem(STORED.rooms) ?? "[]");
+    return Array.isArray(rooms) ? rooms.filter((room) => typeof room === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+// ---- The room on screen ---------------------------------------------------------------------------
+
+function activate(room) {
+  const previous = session.active;
+  if (previous && previous !== room) {
+    previous.draft = composer.value;
+    previous.scrollTop = scroller.scrollTop;
+  }
+  session.active = room;
+  room.unread = 0;
+  if (previous !== room) {
+    listResized.disconnect();
+    scroller.replaceChildren($("history-edge"), room.timeline.list);
+    listResized.observe(room.timeline.list);
+    listResized.observe(scroller);
+    scroller.scrollTop = room.pinned ? scroller.scrollHeight : room.scrollTop;
+    composer.value = room.draft;
+    fitComposer();
+  }
+  if (room.pinned) room.newBelow = 0;
+  for (const other of session.rooms.values()) {
+    if (other === room) other.switcher.setAttribute("aria-current", "page");
+    else other.switcher.removeAttribute("aria-current");
+  }
+  localStorage.setItem(STORED.room, room.name);
+  renderActiveRoom();
+  fillIfShort(room);
+}
+
+function renderActiveRoom() {
+  const room = session.active;
+  if (!room) return;
+  $("room-title").textContent = room.name;
+  composer.placeholder = `Message #${room.name}`;
+  renderRoomButton(room);
   renderMembers();
+  renderTyping();
+  renderHistoryEdge();
+  renderJump();
+  renderTitle();
 }
 
-function setMembers(users) {
-  chat.members = new Set(users);
-  renderMembers();
+function renderRoomButton(room) {
+  const switcher = room.switcher;
+  switcher.dataset.room = room.name;
+  switcher.querySelector(".room-name").textContent = room.name;
+  const badge = switcher.querySelector(".unread");
+  badge.textContent = room.unread > 99 ? "99+" : String(room.unread);
+  badge.hidden = room.unread === 0;
+  switcher.classList.toggle("has-unread", room.unread > 0);
+  switcher.setAttribute("aria-label", room.unread ? `${room.name}, ${room.unread} unread` : room.name);
+}
+
+function renderTitle() {
+  const unread = [...session.rooms.values()].reduce((sum, room) => sum + room.unread, 0);
+  const base = session.active ? `#${session.active.name} · OrleansChat` : "OrleansChat";
+  document.title = unread ? `(${unread}) ${base}` : base;
 }
 
 function renderMembers() {
-  const list = $("members");
-  list.replaceChildren(...[...chat.members].sort((a, b) => a.localeCompare(b)).map((user) => {
-    const item = document.createElement("li");
-    item.textContent = user === chat.user ? `${user} (you)` : user;
+  const room = session.active;
+  const members = [...room.members].sort((a, b) => a.localeCompare(b));
+  $("members-toggle").textContent = members.length === 1 ? "1 member" : `${members.length} members`;
+  $("members").replaceChildren(...members.map((user) => {
+    const item = el("li", "", user);
+    setAvatar(item, user);
+    if (user === room.user) item.append(" ", el("span", "you", "(you)"));
     return item;
   }));
 }
 
-function resetMessages() {
-  $("messages").querySelectorAll("li:not(.pending)").forEach((item) => item.remove());
-  chat.epoch = null;
-  chat.lastSeq = 0;
-  chat.early.clear();
+function renderTyping() {
+  $("typing").textContent = describeTypers(session.active.typingUsers);
 }
 
-function settle(id) {
-  const index = chat.outbox.findIndex((entry) => entry.id === id);
-  if (index >= 0) {
-    chat.outbox[index].element.remove();
-    chat.outbox.splice(index, 1);
-  }
+function renderHistoryEdge() {
+  const room = session.active;
+  const state = room.loadingOlder ? "loading" : room.hasOlder ? "more" : room.olderGone ? "gone" : "start";
+  const edge = $("history-edge");
+  const older = $("older");
+  edge.dataset.state = state;
+  if (document.activeElement === older && (state === "start" || state === "gone")) scroller.focus();
+  older.hidden = state === "start" || state === "gone";
+  older.setAttribute("aria-busy", String(state === "loading"));
+  $("older-label").textContent = state === "loading" ? "Loading older messages…" : "Load older messages";
+  $("history-note").hidden = !older.hidden;
+  $("history-note").textContent = state === "gone"
+    ? "Older messages are no longer kept."
+    : `This is the start of #${room.name}.`;
 }
 
-async function send(text) {
-  const entry = { id: crypto.randomUUID(), text, element: renderMessage({ id: "", user: chat.user, text }, true) };
-  chat.outbox.push(entry);
-  appendToList(entry.element);
-  if (connection.state === signalR.HubConnectionState.Connected && chat.joined) await deliver(entry);
+function renderJump() {
+  const room = session.active;
+  const jump = $("jump");
+  jump.hidden = room.newBelow === 0;
+  jump.textContent = room.newBelow === 1 ? "1 new message ↓" : `${room.newBelow} new messages ↓`;
 }
 
-async function deliver(entry) {
+async function loadOlder(room) {
+  if (room.loadingOlder || !room.hasOlder || !room.joined) return;
+  room.loadingOlder = true;
+  if (room === session.active) renderHistoryEdge();
+  const generation = room.generation;
+  let loaded = false;
   try {
-    accept(await connection.invoke("Send", chat.room, entry.text, entry.id));
-    settle(entry.id);
-  } catch (error) {
-    const message = String(error?.message ?? error);
-    if (!message.includes(HUB_ERROR)) return; // the connection dropped: resent after the reconnect
-    chat.outbox.splice(chat.outbox.indexOf(entry), 1);
-    const failure = document.createElement("div");
-    failure.className = "failure";
-    failure.textContent = message.slice(message.indexOf(HUB_ERROR) + HUB_ERROR.length);
-    entry.element.append(failure);
+    const page = await connection.invoke("History", room.name, room.oldestSeq, PAGE_SIZE);
+    if (generation === room.generation) {
+      // Keep the message the user is looking at in place while the older ones go in above it.
+      const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+      room.olderLoaded(page);
+      if (room === session.active && !room.pinned) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+      loaded = true;
+    }
+  } catch {
+    // The connection dropped, or the server could not answer: the button stays, to try again.
+  } finally {
+    room.loadingOlder = false;
+    if (room === session.active) renderHistoryEdge();
+  }
+  if (loaded) fillIfShort(room);
+}
+
+/** Loads older messages while the list is too short to scroll (no scroll event would ask for them). */
+function fillIfShort(room) {
+  if (room === session.active && room.hasOlder && scroller.scrollHeight <= scroller.clientHeight + NEAR_PX) {
+    loadOlder(room);
   }
 }
 
-async function flushOutbox() {
-  for (const entry of [...chat.outbox]) await deliver(entry);
+function followLatest() {
+  const room = session.active;
+  room.pinned = true;
+  room.newBelow = 0;
+  scroller.scrollTop = scroller.scrollHeight;
+  renderJump();
 }
 
-async function loadOlder() {
-  const first = $("messages").querySelector(".message[data-seq]:not([data-seq=''])");
-  const before = first ? Number(first.dataset.seq) : chat.lastSeq + 1;
-  const older = await connection.invoke("History", chat.room, before, 50);
-  const list = $("messages");
-  const height = list.scrollHeight;
-  list.prepend(...older.map((message) => renderMessage(message)));
-  list.scrollTop += list.scrollHeight - height;
-  $("older").hidden = !older.length || older[0].seq <= 1;
-}
+// While the view follows the latest messages, it stays at the bottom whatever grows: a message, a
+// notice, a refusal's reason, the window (a phone's keyboard opening).
+const listResized = new ResizeObserver(() => {
+  if (session.active?.pinned) scroller.scrollTop = scroller.scrollHeight;
+});
+
+scroller.addEventListener("scroll", () => {
+  const room = session.active;
+  if (!room) return;
+  room.pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_PX;
+  if (room.pinned && room.newBelow) {
+    room.newBelow = 0;
+    renderJump();
+  }
+  if (scroller.scrollTop < NEAR_PX) loadOlder(room);
+});
+
+// ---- Sign-in and the controls ---------------------------------------------------------------------
 
 $("sign-in").addEventListener("submit", async (event) => {
   event.preventDefault();
+  const join = $("join");
   $("sign-in-error").textContent = "";
-  chat.user = $("user").value.trim();
-  chat.room = $("room").value.trim();
+  session.user = $("user").value.trim();
+  join.disabled = true;
+  let room;
   try {
     await connect();
+    room = await openRoom($("room").value);
   } catch (error) {
-    const message = String(error?.message ?? error);
-    $("sign-in-error").textContent = message.includes(HUB_ERROR)
-      ? message.slice(message.indexOf(HUB_ERROR) + HUB_ERROR.length)
+    $("sign-in-error").textContent = connection.state === ConnectionState.Connected
+      ? error.message
       : "Could not reach the chat service. Is it running?";
+    showStatus();
     return;
+  } finally {
+    join.disabled = false;
   }
-  localStorage.setItem("orleanschat.user", chat.user);
-  localStorage.setItem("orleanschat.room", chat.room);
+
+  session.signedIn = true;
+  const others = rememberedRooms().filter((name) => roomKey(name) !== room.key);
+  localStorage.setItem(STORED.user, session.user);
+  rememberRooms();
+  $("identity-name").textContent = room.user;
   $("sign-in").hidden = true;
   $("chat").hidden = false;
-  $("room-title").textContent = `# ${chat.room}`;
-  $("text").focus();
+  $("identity").hidden = false;
+  $("chat").dataset.members = WIDE.matches ? "open" : "closed";
+  syncToggles();
+  activate(room);
+  composer.focus();
+  // The other rooms of the last visit come back too; one the server no longer accepts is forgotten.
+  for (const name of others) openRoom(name).catch(() => {}).finally(() => rememberRooms());
+});
+
+$("add-room").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("new-room");
+  $("add-room-error").textContent = "";
+  try {
+    const room = await openRoom(input.value);
+    input.value = "";
+    setAdding(false);
+    activate(room);
+    composer.focus();
+  } catch (error) {
+    $("add-room-error").textContent = error.message;
+  }
 });
 
 $("composer").addEventListener("submit", (event) => {
   event.preventDefault();
-  const text = $("text").value;
+  const room = session.active;
+  const text = composer.value;
   if (!text.trim()) return;
-  $("text").value = "";
-  send(text);
+  composer.value = "";
+  fitComposer();
+  room.typingSentAt = 0;
+  const entry = room.queue(text);
+  followLatest();
+  deliver(room, entry);
 });
 
-$("text").addEventListener("keydown", (event) => {
+composer.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     $("composer").requestSubmit();
   }
 });
 
-$("older").addEventListener("click", () => loadOlder());
-
-$("leave").addEventListener("click", async () => {
-  await connection.invoke("Leave", chat.room).catch(() => {});
-  location.reload();
+composer.addEventListener("input", () => {
+  fitComposer();
+  const room = session.active;
+  if (!room?.joined || !composer.value.trim() || Date.now() - room.typingSentAt < TYPING_NOTICE_EVERY_MS) return;
+  room.typingSentAt = Date.now();
+  connection.invoke("Typing", room.name).catch(() => {});
 });
 
-$("user").value = localStorage.getItem("orleanschat.user") ?? "";
-$("room").value = localStorage.getItem("orleanschat.room") ?? "lobby";
+/** Grows the message box with its text, up to the height the stylesheet allows. */
+function fitComposer() {
+  composer.style.height = "auto";
+  // Empty, it keeps its one row: a long placeholder would otherwise make it grow.
+  if (composer.value) composer.style.height = `${composer.scrollHeight + composer.offsetHeight - composer.clientHeight}px`;
+}
+
+$("older").addEventListener("click", () => { loadOlder(session.active); });
+
+$("jump").addEventListener("click", () => {
+  followLatest();
+  composer.focus();
+});
+
+$("leave").addEventListener("click", () => {
+  const room = session.active;
+  removeRoom(room);
+  rememberRooms();
+  connection.invoke("Leave", room.name).catch(() => {});
+  const next = session.rooms.values().next().value;
+  if (next) activate(next);
+  else signOut();
+});
+
+$("sign-out").addEventListener("click", () => { signOut(); });
+
+/** Back to the sign-in form; the rooms stay remembered for the next sign-in. */
+function signOut() {
+  session.signedIn = false;
+  for (const room of [...session.rooms.values()]) removeRoom(room);
+  connection.stop();
+  $("chat").hidden = true;
+  $("identity").hidden = true;
+  $("sign-in").hidden = false;
+  $("room").value = localStorage.getItem(STORED.room) ?? "";
+  $("user").focus();
+  renderTitle();
+  showStatus();
+}
+
+$("members-toggle").addEventListener("click", () => {
+  const chat = $("chat");
+  chat.dataset.members = chat.dataset.members === "open" ? "closed" : "open";
+  syncToggles();
+});
+
+$("add-room-toggle").addEventListener("click", () => {
+  setAdding($("rooms-panel").dataset.adding !== "open");
+  if ($("rooms-panel").dataset.adding === "open") $("new-room").focus();
+});
+
+function setAdding(open) {
+  $("rooms-panel").dataset.adding = open ? "open" : "closed";
+  syncToggles();
+}
+
+function syncToggles() {
+  $("members-toggle").setAttribute("aria-expanded", String($("chat").dataset.members === "open"));
+  $("add-room-toggle").setAttribute("aria-expanded", String($("rooms-panel").dataset.adding === "open"));
+}
+
+document.addEventListener("keydown", (event) => {
+  if (!session.signedIn) return;
+  if (event.key === "Escape") {
+    // Closes what covers the conversation (on narrow screens), else returns to the latest messages.
+    if (!WIDE.matches && $("chat").dataset.members === "open") {
+      $("chat").dataset.members = "closed";
+      syncToggles();
+      $("members-toggle").focus();
+    } else if ($("rooms-panel").dataset.adding === "open") {
+      setAdding(false);
+      $("add-room-toggle").focus();
+    } else if (session.active && !session.active.pinned) {
+      followLatest();
+    }
+  } else if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+    // Alt+Up and Alt+Down move between rooms.
+    const rooms = [...session.rooms.values()];
+    const at = rooms.indexOf(session.active);
+    const next = rooms[(at + (event.key === "ArrowUp" ? -1 : 1) + rooms.length) % rooms.length];
+    if (next) {
+      event.preventDefault();
+      activate(next);
+    }
+  }
+});
+
+$("user").value = localStorage.getItem(STORED.user) ?? "";
+$("room").value = localStorage.getItem(STORED.room) ?? "lobby";
+($("user").value ? $("join") : $("user")).focus();
+showStatus();
