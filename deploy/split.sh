@@ -36,6 +36,6 @@ gcloud run deploy orleans-chat \
   --cpu=1 --memory=1Gi --no-cpu-throttling \
   --timeout=3600 \
   --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=private-ranges-only \
-  --set-env-vars="ROLE=frontend,$(common_env),Relay__MaxConnectionLifetime=00:55:00"
+  --set-env-vars="ROLE=frontend,$(common_env),Relay__MaxConnectionLifetime=00:55:00,Limits__TrustForwardedFor=true"
 
 gcloud run services describe orleans-chat --region="$REGION" --format='value(status.url)'

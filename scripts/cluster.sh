@@ -68,7 +68,7 @@ $upstreams  }
       proxy_http_version 1.1;
       proxy_set_header Upgrade \$http_upgrade;
       proxy_set_header Connection \$connection_upgrade;
-      proxy_set_header Host \$host;
+      proxy_set_header Host \$http_host;  # with the port: the hub checks Origin against it
       proxy_read_timeout 3600s;
     }
   }
