@@ -4,9 +4,18 @@ namespace OrleansChat.Tests.Infrastructure;
 /// A private redis-server on a free loopback port, without persistence to disk, stopped with the fixture.
 /// When redis-server is not installed the fixture fails with the command that installs it.
 /// </summary>
-public sealed class RedisServer : IAsyncLifetime
+public class RedisServer : IAsyncLifetime
 {
+    private readonly string? _password;
     private ChildProcess? _process;
+
+    public RedisServer() : this(password: null)
+    {
+    }
+
+    protected RedisServer(string? password) => _password = password;
+
+    public string? Password => _password;
 
     public int Port { get; } = FreePort.Next();
 
@@ -17,8 +26,9 @@ public sealed class RedisServer : IAsyncLifetime
         var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(
             "redis-server was not found on PATH. The Redis tests need a real Redis server: install it " +
             "(Debian/Ubuntu: apt-get install -y redis-server) or run scripts/test.sh, which installs it.");
+        string[] auth = _password is null ? [] : ["--requirepass", _password];
         _process = ChildProcess.Start(executable,
-            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]);
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", .. auth]);
         await _process.Output.WaitUntilAsync(lines => lines.Any(l => l.Contains("Ready to accept connections")),
             $"redis-server to accept connections on port {Port}");
     }
@@ -38,3 +48,6 @@ public sealed class RedisServer : IAsyncLifetime
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 }
+
+/// <summary>A private redis-server that demands a password, as Memorystore with AUTH does.</summary>
+public sealed class PasswordProtectedRedisServer() : RedisServer(password: $"auth-{Guid.NewGuid():N}");

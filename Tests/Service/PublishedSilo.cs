@@ -89,7 +89,8 @@ public sealed record ServiceProcess(ChildProcess Process, Uri Address) : IAsyncD
 }
 
 [CollectionDefinition(Name)]
-public sealed class PublishedServiceCollection : ICollectionFixture<PublishedSilo>, ICollectionFixture<RedisServer>
+public sealed class PublishedServiceCollection
+    : ICollectionFixture<PublishedSilo>, ICollectionFixture<RedisServer>, ICollectionFixture<PasswordProtectedRedisServer>
 {
     public const string Name = "published service";
 }
