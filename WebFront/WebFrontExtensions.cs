@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
 
 namespace OrleansChat.WebFront;
 
@@ -20,6 +21,8 @@ public static class WebFrontExtensions
     public static IServiceCollection AddWebFront(this IServiceCollection services)
     {
         services.AddSignalR(options => options.AddFilter<ChatRuleFilter>());
+        // It logs every refused invocation as an error with a stack trace; ChatRuleFilter logs them instead.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical));
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>

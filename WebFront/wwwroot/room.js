@@ -16,8 +16,8 @@ export class Room {
   /**
    * @param name the room as the user typed it; the server's spelling once joined
    * @param user the user's name; the server's spelling once joined
-   * @param events { joined(room), shown(room, message, isNew), noticed(room), membersChanged(room),
-   *               typingChanged(room), retry(room, entry) }
+   * @param events { joined(room), shown(room, message, isNew), membersChanged(room), typingChanged(room),
+   *               retry(room, entry) }
    */
   constructor(name, user, events) {
     this.key = roomKey(name);
@@ -148,7 +148,6 @@ export class Room {
     if (notification.user !== this.user) this.timeline.notice(notification.description, notification.kind);
     if (notification.kind === "joined") this.members.add(notification.user);
     if (notification.kind === "left") this.members.delete(notification.user);
-    this.events.noticed(this);
     this.events.membersChanged(this);
   }
 
