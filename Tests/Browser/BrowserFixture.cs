@@ -6,7 +6,9 @@ namespace OrleansChat.Tests.Browser;
 /// <summary>
 /// One chat server and one headless Chromium (Debian's, at <see cref="ChromiumPath"/>) shared by the browser
 /// tests. Each tab a test opens is a browser context of its own: its own storage, its own connection.
-/// When Chromium is not installed the fixture fails with the command that installs it.
+/// The server keeps <see cref="HistoryLimit"/> messages per room, more than the page shows at first, so
+/// scrolling back pages through History. When Chromium is not installed the fixture fails with the command
+/// that installs it.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -14,6 +16,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>How long a browser action or assertion waits for the page before failing.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Messages each room of <see cref="Server"/> retains.</summary>
+    public const int HistoryLimit = 200;
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -30,7 +35,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Assertions.SetDefaultExpectTimeout((float)Timeout.TotalMilliseconds);
-        Server = await TestChatServer.StartAsync();
+        Server = await TestChatServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Room:HistoryLimit"] = HistoryLimit.ToString(),
+        });
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -45,9 +53,22 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A new tab on the chat page, in a browser context of its own.</summary>
-    public async Task<ChatTab> OpenTabAsync()
+    /// <param name="server">The server whose page to open; the fixture's <see cref="Server"/> when null.</param>
+    public Task<ChatTab> OpenTabAsync(Uri? server = null) =>
+        OpenContextAsync(new() { BaseURL = (server ?? Server.Address).ToString() });
+
+    /// <summary>A new tab on the chat page as a phone shows it: 390 x 844 CSS pixels, touch, mobile viewport.</summary>
+    public Task<ChatTab> OpenPhoneTabAsync() => OpenContextAsync(new()
     {
-        var context = await _browser!.NewContextAsync(new() { BaseURL = Server.Address.ToString() });
+        BaseURL = Server.Address.ToString(),
+        ViewportSize = new() { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+    });
+
+    private async Task<ChatTab> OpenContextAsync(BrowserNewContextOptions options)
+    {
+        var context = await _browser!.NewContextAsync(options);
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");

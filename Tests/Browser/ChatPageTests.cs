@@ -43,6 +43,8 @@ public sealed class ChatPageTests(BrowserFixture fixture)
 
         await Expect(ana.Members).ToHaveTextAsync(["Ana (you)", "Ben"]);
         await Expect(ben.Members).ToHaveTextAsync(["Ana", "Ben (you)"]);
+        Assert.Empty(ana.ConsoleProblems);
+        Assert.Empty(ben.ConsoleProblems);
         await ana.ScreenshotAsync(nameof(TwoTabsChatLive));
     }
 
