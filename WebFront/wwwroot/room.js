@@ -208,5 +208,6 @@ export class Room {
     this.olderGone = false;
     this.early.clear();
     this.timeline.clearStored();
+    this.timeline.notice("This room's history was lost and started over", "gap");
   }
 }
