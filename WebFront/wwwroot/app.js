@@ -150,6 +150,21 @@ function signOut() {
   $("user").focus();
 }
 
+// Wide screens have room for the member list beside the conversation; narrower ones open it on demand.
+WIDE.addEventListener("change", () => {
+  $("chat").dataset.members = WIDE.matches ? "open" : "closed";
+  syncToggles();
+});
+
+// On narrow screens the member list covers the conversation: a click elsewhere puts it away.
+document.addEventListener("click", (event) => {
+  if (WIDE.matches || $("chat").dataset.members !== "open") return;
+  if (!event.target.closest("#members-panel, #members-toggle")) {
+    $("chat").dataset.members = "closed";
+    syncToggles();
+  }
+});
+
 $("members-toggle").addEventListener("click", () => {
   const chat = $("chat");
   chat.dataset.members = chat.dataset.members === "open" ? "closed" : "open";
