@@ -35,6 +35,7 @@ public sealed class HubSocket : IAsyncDisposable
         await hub._socket.ConnectAsync(uri, cancellationToken);
         await hub.SendRawAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
         _ = hub.ReceiveAsync();
+        _ = hub.KeepAliveAsync();
         return hub;
     }
 
@@ -52,7 +53,22 @@ public sealed class HubSocket : IAsyncDisposable
         return await completion.Task;
     }
 
-    public Task PingAsync() => SendRawAsync("{\"type\":6}" + RecordSeparator);
+    /// <summary>The server drops a client it has not heard from in 30 s; a silent client pings every 15 s.</summary>
+    private async Task KeepAliveAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15));
+        while (await timer.WaitForNextTickAsync() && !_closed.Task.IsCompleted)
+        {
+            try
+            {
+                await SendRawAsync("{\"type\":6}" + RecordSeparator);
+            }
+            catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+            {
+                return;
+            }
+        }
+    }
 
     private async Task SendRawAsync(string frame)
     {

@@ -3,6 +3,7 @@ using OrleansChat.Bench;
 var options = BenchOptions.Parse(args);
 return options.Mode switch
 {
+    "load" => await LoadMode.RunAsync(options),
     "shutdown" => await ShutdownMode.RunAsync(options),
-    _ => throw new ArgumentException($"unknown mode '{options.Mode}'; modes: shutdown"),
+    _ => throw new ArgumentException($"unknown mode '{options.Mode}'; modes: load, shutdown"),
 };

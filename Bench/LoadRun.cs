@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansChat.Bench;
+
+/// <summary>What one load run offers: rooms, clients per room, senders per room and their rate.</summary>
+public sealed record LoadSettings(
+    IReadOnlyList<Uri> Urls, int Rooms, int ClientsPerRoom, int SendersPerRoom, double MessagesPerSecond,
+    int MessageSize, TimeSpan Warmup, TimeSpan Duration)
+{
+    public static LoadSettings From(BenchOptions options) => new(
+        options.Urls, options.Number("rooms", 10), options.Number("clients", 20), options.Number("senders", 2),
+        double.Parse(options.Text("rate", "5"), System.Globalization.CultureInfo.InvariantCulture), options.Number("size", 100),
+        TimeSpan.FromSeconds(options.Number("warmup", 3)), TimeSpan.FromSeconds(options.Number("duration", 10)));
+
+    public double OfferedDeliveriesPerSecond => Rooms * SendersPerRoom * MessagesPerSecond * ClientsPerRoom;
+}
+
+/// <summary>
+/// Drives one load run: every client joins its room, senders send at their rate through a warm-up and a
+/// measured period, and every client checks each message it receives by seq (lost, duplicated, out of
+/// order) and by the send time the text carries (latency from send to receipt).
+/// </summary>
+public sealed class LoadRun
+{
+    private const int Warming = 0, Measuring = 1, Draining = 2;
+    private readonly LoadSettings _settings;
+    private readonly LatencyRecorder _delivery = new();
+    private readonly LatencyRecorder _acknowledgement = new();
+    private readonly long[] _ackedPerRoom;
+    private long _received, _duplicates, _outOfOrder, _sent, _failedSends;
+    private volatile int _phase;
+
+    private LoadRun(LoadSettings settings)
+    {
+        _settings = settings;
+        _ackedPerRoom = new long[settings.Rooms];
+    }
+
+    public static async Task<JsonElement> RunAsync(LoadSettings settings, IReadOnlyList<ServerProcess> servers, string roomPrefix)
+    {
+        var run = new LoadRun(settings);
+        var connectStarted = Stopwatch.GetTimestamp();
+        var clients = await run.ConnectAsync(roomPrefix);
+        var connectTime = Stopwatch.GetElapsedTime(connectStarted);
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var senders = clients.Where(c => c.IsSender).Select(c => run.SendLoopAsync(c, stop.Token)).ToList();
+            await Task.Delay(settings.Warmup);
+
+            var cpuBefore = servers.Select(s => s.CpuTime()).ToList();
+            var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var measureStarted = Stopwatch.GetTimestamp();
+            run._phase = Measuring;
+            await Task.Delay(settings.Duration);
+            run._phase = Draining;
+            var measured = Stopwatch.GetElapsedTime(measureStarted);
+            var serverCpu = servers.Select((s, i) => s.CpuTime() - cpuBefore[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore;
+
+            await stop.CancelAsync();
+            await Task.WhenAll(senders);
+            var expected = run._ackedPerRoom.Sum() * settings.ClientsPerRoom;
+            var drainUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 5;
+            while (Interlocked.Read(ref run._received) < expected && Stopwatch.GetTimestamp() < drainUntil)
+            {
+                await Task.Delay(50); // stragglers still on their way; bounded
+            }
+
+            return run.Result(connectTime, measured, expected, serverCpu, ownCpu, servers);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.Socket.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<List<Client>> ConnectAsync(string roomPrefix)
+    {
+        var total = _settings.Rooms * _settings.ClientsPerRoom;
+        var clients = new Client[total];
+        using var parallel = new SemaphoreSlim(64);
+        await Task.WhenAll(Enumerable.Range(0, total).Select(async i =>
+        {
+            await parallel.WaitAsync();
+            try
+            {
+                var (room, index) = (i / _settings.ClientsPerRoom, i % _settings.ClientsPerRoom);
+                var socket = await HubSocket.ConnectAsync(_settings.Urls[i % _settings.Urls.Count], CancellationToken.None);
+                var client = new Client(socket, room, $"{roomPrefix}-{room}", index < _settings.SendersPerRoom);
+                socket.OnInvocation = (target, argument) => Receive(client, target, argument);
+                await socket.InvokeAsync("Join", client.RoomName, $"user-{i}", null);
+                clients[i] = client;
+            }
+            finally
+            {
+                parallel.Release();
+            }
+        }));
+        return [.. clients];
+    }
+
+    private async Task SendLoopAsync(Client client, CancellationToken stop)
+    {
+        var interval = TimeSpan.FromSeconds(1 / _settings.MessagesPerSecond);
+        var next = Stopwatch.GetTimestamp();
+        var padding = new string('x', Math.Max(0, _settings.MessageSize - 40));
+        while (!stop.IsCancellationRequested)
+        {
+            var phase = _phase;
+            var sentAt = Stopwatch.GetTimestamp();
+            try
+            {
+                await client.Socket.InvokeAsync("Send", client.RoomName, $"{phase}|{sentAt}|{padding}", null);
+                Interlocked.Increment(ref _sent);
+                if (phase == Measuring)
+                {
+                    _acknowledgement.Add(Stopwatch.GetElapsedTime(sentAt));
+                    Interlocked.Increment(ref _ackedPerRoom[client.Room]);
+                }
+            }
+            catch (Exception)
+            {
+                Interlocked.Increment(ref _failedSends);
+            }
+
+            next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Receive(Client client, string target, JsonElement argument)
+    {
+        if (target != "message")
+        {
+            return;
+        }
+
+        var receivedAt = Stopwatch.GetTimestamp();
+        var seq = argument.GetProperty("seq").GetInt64();
+        var text = argument.GetProperty("text").GetString()!;
+        var parts = text.Split('|', 3);
+        lock (client)
+        {
+            if (!client.Seen.Add(seq))
+            {
+                Interlocked.Increment(ref _duplicates);
+                return;
+            }
+
+            if (seq < client.HighestSeq)
+            {
+                Interlocked.Increment(ref _outOfOrder);
+            }
+
+            client.HighestSeq = Math.Max(client.HighestSeq, seq);
+        }
+
+        if (parts[0] == "1")
+        {
+            Interlocked.Increment(ref _received);
+            _delivery.Add(Stopwatch.GetElapsedTime(long.Parse(parts[1]), receivedAt));
+        }
+    }
+
+    private JsonElement Result(TimeSpan connectTime, TimeSpan measured, long expected, TimeSpan serverCpu, TimeSpan ownCpu, IReadOnlyList<ServerProcess> servers)
+    {
+        var (p50, p90, p99, max) = _delivery.Summary();
+        var ack = _acknowledgement.Summary();
+        var received = Interlocked.Read(ref _received);
+        var connections = _settings.Rooms * _settings.ClientsPerRoom;
+        var result = new
+        {
+            rooms = _settings.Rooms,
+            clientsPerRoom = _settings.ClientsPerRoom,
+            sendersPerRoom = _settings.SendersPerRoom,
+            rate = _settings.MessagesPerSecond,
+            size = _settings.MessageSize,
+            instances = _settings.Urls.Count,
+            connectSeconds = Math.Round(connectTime.TotalSeconds, 2),
+            messagesAcknowledged = _ackedPerRoom.Sum(),
+            failedSends = Interlocked.Read(ref _failedSends),
+            deliveriesExpected = expected,
+            deliveriesReceived = received,
+            lost = Math.Max(0, expected - received),
+            duplicates = Interlocked.Read(ref _duplicates),
+            outOfOrder = Interlocked.Read(ref _outOfOrder),
+            deliveriesPerSecond = Math.Round(received / measured.TotalSeconds),
+            latencyMs = new { p50 = Math.Round(p50, 2), p90 = Math.Round(p90, 2), p99 = Math.Round(p99, 2), max = Math.Round(max, 2) },
+            ackLatencyMs = new { p50 = Math.Round(ack.P50, 2), p99 = Math.Round(ack.P99, 2) },
+            serverCpuPercent = servers.Count == 0 ? (double?)null : Math.Round(100 * serverCpu / measured, 1),
+            serverCpuMicrosPerDelivery = servers.Count == 0 || received == 0 ? (double?)null : Math.Round(serverCpu.TotalMicroseconds / received, 2),
+            serverPeakRssMb = servers.Count == 0 ? (double?)null : Math.Round(servers.Sum(s => s.PeakRssBytes()) / 1048576.0, 1),
+            serverRssKbPerConnection = servers.Count == 0 ? (double?)null : Math.Round(servers.Sum(s => s.RssBytes()) / 1024.0 / connections, 1),
+            loadGeneratorCpuPercent = Math.Round(100 * ownCpu / measured, 1),
+        };
+        return JsonSerializer.SerializeToElement(result);
+    }
+
+    private sealed class Client(HubSocket socket, int room, string roomName, bool isSender)
+    {
+        public HubSocket Socket { get; } = socket;
+
+        public int Room { get; } = room;
+
+        public string RoomName { get; } = roomName;
+
+        public bool IsSender { get; } = isSender;
+
+        public HashSet<long> Seen { get; } = [];
+
+        public long HighestSeq { get; set; }
+    }
+}
