@@ -4,6 +4,7 @@ var options = BenchOptions.Parse(args);
 return options.Mode switch
 {
     "load" => await LoadMode.RunAsync(options),
+    "idle" => await IdleMode.RunAsync(options),
     "shutdown" => await ShutdownMode.RunAsync(options),
-    _ => throw new ArgumentException($"unknown mode '{options.Mode}'; modes: load, shutdown"),
+    _ => throw new ArgumentException($"unknown mode '{options.Mode}'; modes: load, idle, shutdown"),
 };

@@ -14,17 +14,4 @@ build_image
 create_redis
 create_service_account
 
-# --no-cpu-throttling: the silo works between requests (timers, streams, membership).
-# --timeout 3600: WebSocket requests may last an hour; the server recycles them before that.
-# Direct VPC egress reaches Memorystore (a Serverless VPC Access connector works as well:
-# --vpc-connector=NAME instead of --network/--subnet).
-gcloud run deploy orleans-chat \
-  --image="$IMAGE" --region="$REGION" --service-account="$SA_EMAIL" \
-  --allow-unauthenticated \
-  --min-instances=1 --max-instances=1 --concurrency=1000 \
-  --cpu=2 --memory=2Gi --no-cpu-throttling \
-  --timeout=3600 \
-  --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=private-ranges-only \
-  --set-env-vars="ROLE=combined,$(common_env),Relay__MaxConnectionLifetime=00:55:00,Limits__TrustForwardedFor=true"
-
-gcloud run services describe orleans-chat --region="$REGION" --format='value(status.url)'
+deploy_chat_service combined 1 1 2 2Gi

@@ -29,13 +29,4 @@ gcloud beta run worker-pools deploy orleans-chat-silos \
   --set-env-vars="ROLE=silo,$(common_env)"
 
 # Front ends scale with connections; each one is an Orleans client and holds no rooms.
-gcloud run deploy orleans-chat \
-  --image="$IMAGE" --region="$REGION" --service-account="$SA_EMAIL" \
-  --allow-unauthenticated \
-  --min-instances=1 --max-instances=20 --concurrency=1000 \
-  --cpu=1 --memory=1Gi --no-cpu-throttling \
-  --timeout=3600 \
-  --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=private-ranges-only \
-  --set-env-vars="ROLE=frontend,$(common_env),Relay__MaxConnectionLifetime=00:55:00,Limits__TrustForwardedFor=true"
-
-gcloud run services describe orleans-chat --region="$REGION" --format='value(status.url)'
+deploy_chat_service frontend 1 20 1 1Gi
