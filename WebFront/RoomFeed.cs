@@ -31,7 +31,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     // Touched only by the loop.
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private long _highestSeq;
-    private long? _silentSince;
+    private long? _awaitedSeq; // the room's last seq at the previous renewal, while the stream has not brought it
 
     public RoomFeed(string room, IClusterClient client, ClientConnections connections, ChatMetrics metrics, ILogger logger)
     {
@@ -256,14 +256,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private async Task CheckSilenceAsync(long lastSeq)
     {
         // A seq the room had reported one renewal ago and the stream still has not brought: it is silent.
-        if (_silentSince is { } expected && _highestSeq < expected)
+        if (_awaitedSeq is { } expected && _highestSeq < expected)
         {
             _logger.LogWarning("The stream of room {Room} fell silent before seq {Seq}; catching up and subscribing again", _room, expected);
             await CatchUpAsync(lastSeq);
             await ResubscribeAsync();
         }
 
-        _silentSince = lastSeq > _highestSeq ? lastSeq : null;
+        _awaitedSeq = lastSeq > _highestSeq ? lastSeq : null;
     }
 
     private async Task CatchUpAsync(long lastSeq)

@@ -32,9 +32,6 @@ public sealed class RoomRelay : BackgroundService
     /// <summary>Names this process's relay in the rooms' presence leases; new with every start.</summary>
     public string RelayId { get; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>The rooms this process is subscribed to.</summary>
-    public IReadOnlyCollection<string> Rooms => [.. _feeds.Keys];
-
     /// <summary>Subscribes to the room if needed and starts keeping its events for the joining connection.</summary>
     public async Task AttachAsync(string room, string connectionId, string user)
     {
