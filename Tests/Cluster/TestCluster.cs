@@ -24,9 +24,12 @@ public sealed class TestCluster : IAsyncDisposable
             ["Orleans__ServiceId"] = $"service-{id}",
             ["Room__PresenceLease"] = "00:00:03",
             ["Room__PresenceSweepPeriod"] = "00:00:00.500",
-            ["Relay__PresenceRenewalPeriod"] = "00:00:01",
+            ["Relay__PresenceRenewalPeriod"] = RenewalPeriod.ToString("c"),
         };
     }
+
+    /// <summary>How often each process renews its connections' presence in these tests.</summary>
+    public static readonly TimeSpan RenewalPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>How long after a process dies its users may still be listed: lease, a sweep, and slack for detecting the dead silo.</summary>
     public static readonly TimeSpan GhostBound = TimeSpan.FromSeconds(45);
