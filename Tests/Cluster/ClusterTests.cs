@@ -102,8 +102,8 @@ public sealed class ClusterTests(PublishedSilo silo, RedisServer redis)
         Assert.Empty(acknowledged.Select(a => a.Id).Except(history.Messages.Select(m => m.Id)));
 
         // The watcher never left a surviving instance; the victim's sender resumed on another one.
-        AssertExactlyOnceInOrder(await watcher.WaitForSeqAsync(room, lastSeq), lastSeq, "the watcher");
-        await cid.Current.WaitForSeqAsync(room, lastSeq);
+        AssertExactlyOnceInOrder(await cluster.WithLogsOnFailure(watcher.WaitForSeqAsync(room, lastSeq)), lastSeq, "the watcher");
+        await cluster.WithLogsOnFailure(cid.Current.WaitForSeqAsync(room, lastSeq));
         AssertExactlyOnceInOrder(cid.Seen, lastSeq, "the victim's sender across its reconnect");
 
         if (victimsClientsAreToldToReconnect)

@@ -57,6 +57,25 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Awaits <paramref name="task"/>; if it fails, the failure carries what each instance logged last.</summary>
+    public async Task<T> WithLogsOnFailure<T>(Task<T> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception failure)
+        {
+            var logs = Instances.Select((instance, i) =>
+                $"--- instance {i} ({instance.Address}):{Environment.NewLine}{string.Join(Environment.NewLine, instance.Process.Output.Items.Where(IsWorthReading).TakeLast(25))}");
+            throw new InvalidOperationException($"{failure.Message}{Environment.NewLine}{string.Join(Environment.NewLine, logs)}", failure);
+        }
+    }
+
+    private static bool IsWorthReading(string line) =>
+        !line.Contains("Request starting", StringComparison.Ordinal) && !line.Contains("Request finished", StringComparison.Ordinal)
+        && !line.Contains("Executing endpoint", StringComparison.Ordinal) && !line.Contains("Executed endpoint", StringComparison.Ordinal);
+
     private Task<ServiceProcess> StartInstanceAsync(string role) =>
         _silo.StartAsync(new Dictionary<string, string>(_settings) { ["ROLE"] = role });
 
