@@ -20,6 +20,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly ClientConnections _connections;
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
+    private static readonly TimeSpan GrainCallLimit = TimeSpan.FromSeconds(5);
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new() { SingleReader = true });
 
     // Guarded by _lifecycle: which connections are attached (and as whom), and the subscription.
@@ -347,7 +348,9 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         var messages = new List<ChatMessage>();
         while (after < before - 1)
         {
-            var page = await _grain.GetMessagesAfterAsync(after, ChatRules.MaxHistoryPage);
+            // Bounded: while the room's silo is dead but not yet declared so, a call waits for the full
+            // response timeout and would hold up this room's loop; the silence check retries later.
+            var page = await _grain.GetMessagesAfterAsync(after, ChatRules.MaxHistoryPage).WaitAsync(GrainCallLimit);
             messages.AddRange(page.Where(m => m.Seq < before));
             if (page.Count < ChatRules.MaxHistoryPage)
             {

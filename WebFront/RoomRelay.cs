@@ -110,7 +110,8 @@ public sealed class RoomRelay : BackgroundService
     {
         try
         {
-            await feed.RenewAsync(RelayId);
+            // One room whose silo just died must not hold up the renewals of all the others.
+            await feed.RenewAsync(RelayId).WaitAsync(_options.Value.PresenceRenewalPeriod);
         }
         catch (Exception exception)
         {
