@@ -171,19 +171,5 @@ public sealed class HubSocket : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-            }
-        }
-        catch (WebSocketException)
-        {
-        }
-
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => _socket.CloseAndDisposeAsync();
 }

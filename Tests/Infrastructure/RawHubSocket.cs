@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using OrleansChat.Bench;
 
 namespace OrleansChat.Tests.Infrastructure;
 
@@ -175,19 +176,5 @@ public sealed class RawHubSocket : IAsyncDisposable
         return null;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
-            }
-        }
-        catch (WebSocketException)
-        {
-        }
-
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => _socket.CloseAndDisposeAsync();
 }
