@@ -20,8 +20,11 @@ public sealed class HubSocket : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextId;
 
-    /// <summary>Called for each server-to-client invocation: target and first argument.</summary>
-    public Action<string, JsonElement>? OnInvocation { get; set; }
+    /// <summary>
+    /// Called for each server-to-client invocation with its target, first argument and the
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp of its arrival. The argument is valid only during the call.
+    /// </summary>
+    public Action<string, JsonElement, long>? OnInvocation { get; set; }
 
     /// <summary>Completes when the server closes the connection; true when it allowed reconnecting.</summary>
     public Task Closed => _closed.Task;
@@ -103,9 +106,17 @@ public sealed class HubSocket : IAsyncDisposable
                     continue;
                 }
 
-                foreach (var record in Encoding.UTF8.GetString(buffer.WrittenSpan).Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
+                // Stamped before parsing, so the generator's own work is not counted as the server's latency.
+                var receivedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                var frame = buffer.WrittenMemory;
+                while (frame.Span.IndexOf((byte)RecordSeparator) is var end and >= 0)
                 {
-                    Handle(record);
+                    if (end > 0)
+                    {
+                        Handle(frame[..end], receivedAt);
+                    }
+
+                    frame = frame[(end + 1)..];
                 }
 
                 buffer.Clear();
@@ -121,7 +132,7 @@ public sealed class HubSocket : IAsyncDisposable
         }
     }
 
-    private void Handle(string record)
+    private void Handle(ReadOnlyMemory<byte> record, long receivedAt)
     {
         using var document = JsonDocument.Parse(record);
         var root = document.RootElement;
@@ -133,7 +144,7 @@ public sealed class HubSocket : IAsyncDisposable
         switch (type.GetInt32())
         {
             case 1 when OnInvocation is { } onInvocation:
-                onInvocation(root.GetProperty("target").GetString()!, root.GetProperty("arguments")[0].Clone());
+                onInvocation(root.GetProperty("target").GetString()!, root.GetProperty("arguments")[0], receivedAt);
                 break;
             case 3:
                 TaskCompletionSource<JsonElement>? completion;

@@ -93,7 +93,7 @@ public sealed class LoadRun
                 var (room, index) = (i / _settings.ClientsPerRoom, i % _settings.ClientsPerRoom);
                 var socket = await HubSocket.ConnectAsync(_settings.Urls[i % _settings.Urls.Count], CancellationToken.None);
                 var client = new Client(socket, room, $"{roomPrefix}-{room}", index < _settings.SendersPerRoom);
-                socket.OnInvocation = (target, argument) => Receive(client, target, argument);
+                socket.OnInvocation = (target, argument, receivedAt) => Receive(client, target, argument, receivedAt);
                 await socket.InvokeAsync("Join", client.RoomName, $"user-{i}", null);
                 clients[i] = client;
             }
@@ -108,8 +108,20 @@ public sealed class LoadRun
     private async Task SendLoopAsync(Client client, CancellationToken stop)
     {
         var interval = TimeSpan.FromSeconds(1 / _settings.MessagesPerSecond);
-        var next = Stopwatch.GetTimestamp();
         var padding = new string('x', Math.Max(0, _settings.MessageSize - 40));
+        // People do not press Enter in lockstep: each sender starts at its own point of the interval, so the
+        // offered load is spread evenly instead of arriving as one burst per interval.
+        var offset = interval * Random.Shared.NextDouble();
+        try
+        {
+            await Task.Delay(offset, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        var next = Stopwatch.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
             var phase = _phase;
@@ -145,17 +157,15 @@ public sealed class LoadRun
         }
     }
 
-    private void Receive(Client client, string target, JsonElement argument)
+    private void Receive(Client client, string target, JsonElement argument, long receivedAt)
     {
         if (target != "message")
         {
             return;
         }
 
-        var receivedAt = Stopwatch.GetTimestamp();
         var seq = argument.GetProperty("seq").GetInt64();
-        var text = argument.GetProperty("text").GetString()!;
-        var parts = text.Split('|', 3);
+        var (phase, sentAt) = SendStamp(argument.GetProperty("text").GetString()!);
         lock (client)
         {
             if (!client.Seen.Add(seq))
@@ -172,11 +182,20 @@ public sealed class LoadRun
             client.HighestSeq = Math.Max(client.HighestSeq, seq);
         }
 
-        if (parts[0] == "1")
+        if (phase == Measuring)
         {
             Interlocked.Increment(ref _received);
-            _delivery.Add(Stopwatch.GetElapsedTime(long.Parse(parts[1]), receivedAt));
+            _delivery.Add(Stopwatch.GetElapsedTime(sentAt, receivedAt));
         }
+    }
+
+    /// <summary>Reads the "phase|timestamp|padding" a sender puts in its text.</summary>
+    private static (int Phase, long SentAt) SendStamp(string text)
+    {
+        var rest = text.AsSpan();
+        var phase = int.Parse(rest[..rest.IndexOf('|')]);
+        rest = rest[(rest.IndexOf('|') + 1)..];
+        return (phase, long.Parse(rest[..rest.IndexOf('|')]));
     }
 
     private JsonElement Result(TimeSpan connectTime, TimeSpan measured, long expected, TimeSpan serverCpu, TimeSpan ownCpu, IReadOnlyList<ServerProcess> servers)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using OrleansChat.Grains.Abstractions;
 
 namespace OrleansChat.Grains;
@@ -22,6 +23,9 @@ public static class RoomsSiloBuilderExtensions
         silo.Services.AddOptions<RoomOptions>().BindConfiguration(RoomOptions.Section).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>();
         silo.Services.AddSingleton(TimeProvider.System);
+        // Orleans' binary format instead of the default JSON: a room rewrites its history with every message,
+        // and the JSON serializer was the largest single cost of a send.
+        silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         return silo;
     }
 }
