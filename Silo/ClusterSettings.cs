@@ -27,10 +27,11 @@ public sealed class ClusterSettings
     public string? AdvertisedIP { get; set; }
 
     /// <summary>
-    /// How often each stream queue is polled. Lower is faster delivery between processes and more idle CPU
-    /// (docs/configuration.md has the trade-off); local members never wait for it.
+    /// How often each stream queue is polled: the wait a message has between instances; members on the
+    /// sender's own instance never wait for it. With one queue the idle cost hardly depends on it; under load
+    /// a shorter period spends more CPU on smaller batches (docs/performance.md has the measurements).
     /// </summary>
-    public TimeSpan StreamPollingPeriod { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan StreamPollingPeriod { get; set; } = TimeSpan.FromMilliseconds(2);
 
     public static ClusterSettings From(IConfiguration configuration)
     {
