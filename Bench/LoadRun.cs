@@ -31,6 +31,7 @@ public sealed class LoadRun
     private readonly long[] _ackedPerRoom;
     private long _received, _duplicates, _outOfOrder, _sent, _failedSends;
     private volatile int _phase;
+    private int _closedEarly;
 
     private LoadRun(LoadSettings settings)
     {
@@ -69,6 +70,7 @@ public sealed class LoadRun
                 await Task.Delay(50); // stragglers still on their way; bounded
             }
 
+            run._closedEarly = clients.Count(c => c.Socket.Closed.IsCompleted);
             return run.Result(connectTime, measured, expected, serverCpu, ownCpu, servers);
         }
         finally
@@ -218,6 +220,7 @@ public sealed class LoadRun
             deliveriesExpected = expected,
             deliveriesReceived = received,
             lost = Math.Max(0, expected - received),
+            connectionsClosedByServer = _closedEarly,
             duplicates = Interlocked.Read(ref _duplicates),
             outOfOrder = Interlocked.Read(ref _outOfOrder),
             deliveriesPerSecond = Math.Round(received / measured.TotalSeconds),

@@ -20,6 +20,13 @@ public sealed class RelayOptions
     /// back at once. Cloud Run ends WebSocket requests at the service's request timeout (at most 60 min).
     /// </summary>
     public TimeSpan MaxConnectionLifetime { get; set; } = TimeSpan.FromMinutes(55);
+
+    /// <summary>
+    /// How long a message that arrives ahead of a missing seq waits for it before the missing ones are
+    /// fetched from the room. The missing one is usually a stream hop behind; fetching it at once costs a
+    /// grain call, and under load the room may have let it go from its history by the time the call returns.
+    /// </summary>
+    public TimeSpan GapWait { get; set; } = TimeSpan.FromMilliseconds(50);
 }
 
 public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
@@ -29,6 +36,8 @@ public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>
         List<string> errors = [];
         if (options.PresenceRenewalPeriod < TimeSpan.FromMilliseconds(100))
             errors.Add($"{RelayOptions.Section}:{nameof(RelayOptions.PresenceRenewalPeriod)} must be at least 00:00:00.1, not {options.PresenceRenewalPeriod}.");
+        if (options.GapWait <= TimeSpan.Zero || options.GapWait > TimeSpan.FromSeconds(5))
+            errors.Add($"{RelayOptions.Section}:{nameof(RelayOptions.GapWait)} must be above 0 and at most 00:00:05, not {options.GapWait}.");
         if (options.MaxConnectionLifetime < TimeSpan.FromSeconds(1))
             errors.Add($"{RelayOptions.Section}:{nameof(RelayOptions.MaxConnectionLifetime)} must be at least 00:00:01, not {options.MaxConnectionLifetime}.");
         return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;

@@ -8,9 +8,10 @@ namespace OrleansChat.WebFront;
 /// <summary>
 /// One room's events for this process's connections. It holds the stream subscription while any local
 /// connection is in the room, and hands every connection each message exactly once and in seq order:
-/// duplicates (the stream and the sender's fast path both deliver) are dropped, and a missing seq is
-/// fetched from the room grain before anything after it is sent. All delivery state is touched by one
-/// loop per room, so a slow room never holds up another and no locks guard the hot path.
+/// duplicates (the stream and the sender's fast path both deliver) are dropped, and a message that arrives
+/// ahead of a missing seq waits briefly for it (it is usually a stream hop behind) before the missing ones
+/// are fetched from the room grain. All delivery state is touched by one loop per room, so a slow room
+/// never holds up another and no locks guard the hot path.
 /// </summary>
 internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 {
@@ -21,6 +22,11 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private static readonly TimeSpan GrainCallLimit = TimeSpan.FromSeconds(5);
+
+    // A gap the room can no longer fill (its history has moved past it) and the stream has not filled
+    // either is skipped after this long, so one lost event cannot hold the room back for good.
+    private static readonly TimeSpan GapGiveUp = TimeSpan.FromSeconds(5);
+    private readonly TimeSpan _gapWait;
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new() { SingleReader = true });
 
     // Guarded by _lifecycle: which connections are attached (and as whom), and the subscription.
@@ -33,10 +39,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private long _highestSeq;
     private long? _awaitedSeq; // the room's last seq at the previous renewal, while the stream has not brought it
+    private readonly SortedDictionary<long, RoomEvent> _ahead = []; // messages waiting for a missing seq before them
+    private long? _gapSince; // when the oldest gap opened (Environment.TickCount64)
+    private bool _repairScheduled;
 
-    public RoomFeed(string room, IClusterClient client, ClientConnections connections, ChatMetrics metrics, ILogger logger)
+    public RoomFeed(string room, IClusterClient client, ClientConnections connections, ChatMetrics metrics, TimeSpan gapWait, ILogger logger)
     {
         _room = room;
+        _gapWait = gapWait;
         _stream = client.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(room));
         _grain = client.GetGrain<IRoomGrain>(room);
         _connections = connections;
@@ -234,6 +244,9 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.CheckSilence(var lastSeq):
                 await CheckSilenceAsync(lastSeq);
                 break;
+            case Command.RepairGaps:
+                await RepairGapsAsync();
+                break;
         }
     }
 
@@ -273,8 +286,10 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         foreach (var message in await FetchAsync(from, lastSeq + 1))
         {
             _metrics.GapRepaired();
-            await DeliverMessageAsync(RoomEvent.Of(message), message, _listeners, repairGaps: false);
+            Send(RoomEvent.Of(message), message, _listeners);
         }
+
+        DrainAhead(force: false);
     }
 
     private async Task DeliverAsync(RoomEvent roomEvent, Dictionary<string, Listener> listeners)
@@ -308,22 +323,26 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
-    private async Task DeliverMessageAsync(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners, bool repairGaps)
+    private Task DeliverMessageAsync(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners, bool repairGaps)
     {
-        var behind = repairGaps
-            ? listeners.Values.Where(l => l.Pending is null && message.Seq > l.Position + 1).Select(l => l.Position!.Value).ToList()
-            : [];
-        if (behind.Count > 0)
+        if (repairGaps && Lacks(message.Seq, listeners))
         {
-            // Some connections lack messages before this one: fetch them from the room and deliver them in
-            // order first; each connection takes only the ones it lacks.
-            foreach (var missing in await FetchAsync(behind.Min(), message.Seq))
-            {
-                _metrics.GapRepaired();
-                await DeliverMessageAsync(RoomEvent.Of(missing), missing, listeners, repairGaps: false);
-            }
+            // Some connection lacks a seq before this one; most often it is a stream hop behind (another
+            // sender's message, or the stream copy of a message whose fast path lost the race). Wait for it.
+            _ahead.TryAdd(message.Seq, roomEvent);
+            _gapSince ??= Environment.TickCount64;
+            ScheduleRepair();
+            return Task.CompletedTask;
         }
 
+        Send(roomEvent, message, listeners);
+        DrainAhead(force: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Hands a message to every listener that has not had it yet.</summary>
+    private void Send(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners)
+    {
         _highestSeq = Math.Max(_highestSeq, message.Seq);
         var due = new List<string>(listeners.Count);
         foreach (var (connectionId, listener) in listeners)
@@ -340,6 +359,90 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
 
         _metrics.Delivered(_connections.Send(due, ChatClientMethods.Message, message));
+    }
+
+    /// <summary>Sends the waiting messages that no live connection lacks anything before, in seq order.</summary>
+    private void DrainAhead(bool force)
+    {
+        var sent = false;
+        while (_ahead.Count > 0)
+        {
+            var (seq, roomEvent) = _ahead.First();
+            if (!force && Lacks(seq, _listeners))
+            {
+                _gapSince = sent ? Environment.TickCount64 : _gapSince; // a later gap now comes first
+                return;
+            }
+
+            _ahead.Remove(seq);
+            Send(roomEvent, roomEvent.Message!, _listeners);
+            (force, sent) = (false, true);
+        }
+
+        _gapSince = null;
+    }
+
+    private static bool Lacks(long seq, Dictionary<string, Listener> listeners)
+    {
+        foreach (var listener in listeners.Values)
+        {
+            if (listener.Pending is null && seq > listener.Position + 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ScheduleRepair()
+    {
+        if (_repairScheduled)
+        {
+            return;
+        }
+
+        _repairScheduled = true;
+        _ = Task.Delay(_gapWait).ContinueWith(_ => _commands.Writer.TryWrite(new Command.RepairGaps()), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The wait is over and a gap is still open: fetch the missing messages from the room. What the room no
+    /// longer retains only the stream can still bring; after <see cref="GapGiveUp"/> the gap is skipped.
+    /// </summary>
+    private async Task RepairGapsAsync()
+    {
+        _repairScheduled = false;
+        if (_ahead.Count == 0)
+        {
+            return;
+        }
+
+        var next = _ahead.Keys.First();
+        var from = _listeners.Values.Where(l => l.Pending is null && next > l.Position + 1).Select(l => l.Position!.Value).DefaultIfEmpty(next - 1).Min();
+        var fetched = await FetchAsync(from, next);
+        foreach (var missing in fetched)
+        {
+            if (Lacks(missing.Seq, _listeners))
+            {
+                break; // the room no longer has the seq before this one
+            }
+
+            _metrics.GapRepaired();
+            Send(RoomEvent.Of(missing), missing, _listeners);
+        }
+
+        DrainAhead(force: false);
+        if (_ahead.Count > 0 && Environment.TickCount64 - _gapSince >= GapGiveUp.TotalMilliseconds)
+        {
+            _logger.LogWarning("Room {Room}: the messages after seq {From} up to {Next} reached neither the stream nor the room's history; skipping them", _room, from, next);
+            DrainAhead(force: true);
+        }
+
+        if (_ahead.Count > 0)
+        {
+            ScheduleRepair();
+        }
     }
 
     /// <summary>The room's retained messages with seq above <paramref name="after"/> and below <paramref name="before"/>.</summary>
@@ -382,5 +485,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         public sealed record Deliver(RoomEvent Event) : Command;
 
         public sealed record CheckSilence(long LastSeq) : Command;
+
+        public sealed record RepairGaps : Command;
     }
 }

@@ -37,7 +37,7 @@ public sealed class RoomRelay : BackgroundService
     {
         while (true)
         {
-            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _connections, _metrics, _logger));
+            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _connections, _metrics, _options.Value.GapWait, _logger));
             if (await feed.AttachAsync(connectionId, user))
             {
                 return;
