@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansChat.Grains.Abstractions;
 
 /// <summary>
@@ -37,8 +39,10 @@ public interface IRoomGrain : IGrainWithStringKey
     /// Stores a message and returns it with its sequence number; it returns only after the history holding
     /// it has been written to grain storage. A <paramref name="clientMessageId"/> the room already retains
     /// returns the stored original and stores and publishes nothing. Invalid input throws
-    /// <see cref="ArgumentException"/> and changes nothing.
+    /// <see cref="ArgumentException"/> and changes nothing. Sends interleave with each other, so messages
+    /// that arrive while a write is in flight are stored together by the next write (a group commit).
     /// </summary>
+    [AlwaysInterleave]
     Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId);
 
     /// <summary>Tells the room's members that <paramref name="user"/> is typing. Stores nothing.</summary>

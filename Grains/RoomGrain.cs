@@ -15,6 +15,14 @@ public sealed class RoomGrain(
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private readonly RoomMembers _members = new();
+
+    // Group commit. What joins and readers see is the stored history (_history up to _lastSeq); messages
+    // accepted since then wait in _queued for the next write, or are in the write in flight.
+    private readonly List<Accepted> _queued = [];
+    private readonly Dictionary<string, Accepted> _unstored = new(StringComparer.Ordinal);
+    private List<ChatMessage> _history = [];
+    private long _lastSeq, _nextSeq;
+    private bool _writing;
     private TokenBucketRateLimiter? _messageLimiter;
     private int _storedPresenceVersion;
     private IAsyncStream<RoomEvent> _stream = null!;
@@ -37,6 +45,8 @@ public sealed class RoomGrain(
             Stored.Epoch = Guid.NewGuid().ToString("N");
             await state.WriteStateAsync(cancellationToken);
         }
+
+        (_history, _lastSeq, _nextSeq) = (Stored.History, Stored.LastSeq, Stored.LastSeq);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -56,7 +66,7 @@ public sealed class RoomGrain(
 
         await MembershipChangedAsync(left: []);
         var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
-        return new JoinResult(Room, user, Stored.Epoch, messages, Stored.LastSeq, _members.Users);
+        return new JoinResult(Room, user, Stored.Epoch, messages, _lastSeq, _members.Users);
     }
 
     public async Task LeaveAsync(string connectionId)
@@ -67,7 +77,7 @@ public sealed class RoomGrain(
     public async Task<long> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
     {
         await MembershipChangedAsync(left: _members.Renew(relayId, connections, LeaseUntil()));
-        return Stored.LastSeq;
+        return _lastSeq;
     }
 
     public async Task ReleaseRelayAsync(string relayId)
@@ -80,11 +90,14 @@ public sealed class RoomGrain(
         user = ChatRules.NormalizeUser(user);
         text = ChatRules.NormalizeText(text);
         var id = ChatRules.NormalizeClientMessageId(clientMessageId);
-        if (id is not null && Stored.History.Find(m => m.Id == id) is { } original)
+        if (id is not null && (_history.Find(m => m.Id == id) ?? _unstored.GetValueOrDefault(id)?.Message) is { } original)
         {
-            return original.User == user
-                ? original
-                : throw new ChatRuleException("clientMessageId: already used by another user's message in this room");
+            if (original.User != user)
+            {
+                throw new ChatRuleException("clientMessageId: already used by another user's message in this room");
+            }
+
+            return _unstored.TryGetValue(id, out var unstored) ? await unstored.Stored.Task : original;
         }
 
         _messageLimiter ??= options.Value.Messages.CreateLimiter();
@@ -94,10 +107,15 @@ public sealed class RoomGrain(
             throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; try again shortly");
         }
 
-        var message = new ChatMessage(Room, Stored.LastSeq + 1, id ?? Guid.NewGuid().ToString("N"), user, text, time.GetUtcNow());
-        await StoreAsync(message);
-        await PublishAsync(RoomEvent.Of(message));
-        return message;
+        var accepted = new Accepted(new ChatMessage(Room, ++_nextSeq, id ?? Guid.NewGuid().ToString("N"), user, text, time.GetUtcNow()));
+        _queued.Add(accepted);
+        _unstored[accepted.Message.Id] = accepted;
+        if (!_writing)
+        {
+            _ = WriteQueuedAsync();
+        }
+
+        return await accepted.Stored.Task;
     }
 
     public Task TypingAsync(string user) =>
@@ -166,25 +184,69 @@ public sealed class RoomGrain(
 
     private DateTimeOffset LeaseUntil() => time.GetUtcNow() + options.Value.PresenceLease;
 
-    private IEnumerable<ChatMessage> Retained() => Stored.History.TakeLast(options.Value.HistoryLimit);
+    private IEnumerable<ChatMessage> Retained() => _history.TakeLast(options.Value.HistoryLimit);
 
-    private async Task StoreAsync(ChatMessage message)
+    /// <summary>
+    /// Writes what has queued, as long as anything has: each write stores every message accepted since the
+    /// previous one began, so a busy room writes its history once per storage round trip, not per message.
+    /// A message is published and acknowledged only after the write holding it succeeded.
+    /// </summary>
+    private async Task WriteQueuedAsync()
     {
-        var (history, lastSeq) = (Stored.History, Stored.LastSeq);
-        Stored.History = [.. history.TakeLast(options.Value.HistoryLimit - 1), message];
-        Stored.LastSeq = message.Seq;
+        _writing = true;
         try
         {
-            await state.WriteStateAsync();
+            while (_queued.Count > 0)
+            {
+                List<Accepted> batch = [.. _queued];
+                _queued.Clear();
+                Stored.History = [.. _history.Concat(batch.Select(a => a.Message)).TakeLast(options.Value.HistoryLimit)];
+                Stored.LastSeq = batch[^1].Message.Seq;
+                try
+                {
+                    await state.WriteStateAsync();
+                }
+                catch (Exception exception)
+                {
+                    Refuse([.. batch, .. _queued], exception);
+                    return;
+                }
+
+                (_history, _lastSeq) = (Stored.History, Stored.LastSeq);
+                foreach (var accepted in batch)
+                {
+                    await PublishAsync(RoomEvent.Of(accepted.Message));
+                }
+
+                foreach (var accepted in batch)
+                {
+                    _unstored.Remove(accepted.Message.Id);
+                    accepted.Stored.TrySetResult(accepted.Message);
+                }
+            }
         }
-        catch
+        finally
         {
-            // Not acknowledged, so not kept. Storage may still hold the write (a timeout after it landed), so
-            // the next activation reloads whatever storage has instead of trusting this copy's ETag.
-            (Stored.History, Stored.LastSeq) = (history, lastSeq);
-            DeactivateOnIdle();
-            throw;
+            _writing = false;
         }
+    }
+
+    /// <summary>
+    /// A write failed: nothing in it or queued behind it is acknowledged, so none of it is kept. Storage may
+    /// still hold the write (a timeout after it landed), so the next activation reloads whatever storage has
+    /// instead of trusting this copy's ETag.
+    /// </summary>
+    private void Refuse(List<Accepted> refused, Exception exception)
+    {
+        _queued.Clear();
+        (Stored.History, Stored.LastSeq, _nextSeq) = (_history, _lastSeq, _lastSeq);
+        foreach (var accepted in refused)
+        {
+            _unstored.Remove(accepted.Message.Id);
+            accepted.Stored.TrySetException(exception);
+        }
+
+        DeactivateOnIdle();
     }
 
     private async Task PublishAsync(RoomEvent roomEvent)
@@ -198,5 +260,11 @@ public sealed class RoomGrain(
             // A stored message stays acknowledged; relays detect the missing seq and fetch it from the room.
             logger.LogWarning(exception, "Room {Room} could not publish an event to its stream", Room);
         }
+    }
+
+    /// <summary>A message the room has numbered and not yet stored, and the acknowledgement its sender awaits.</summary>
+    private sealed record Accepted(ChatMessage Message)
+    {
+        public TaskCompletionSource<ChatMessage> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansChat.Grains;
+using OrleansChat.Grains.Abstractions;
+
+namespace OrleansChat.Tests.Grains;
+
+/// <summary>
+/// A room writes its history once per storage round trip: messages that arrive while a write is in flight
+/// are stored together by the next one, and each is acknowledged only once the write holding it landed.
+/// </summary>
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private InProcessTestCluster _cluster = null!;
+    private GatedRoomStorage _storage = null!;
+    private readonly SendArrivals _arrivals = new();
+
+    public async Task InitializeAsync()
+    {
+        // One silo, so the room always comes back to the storage the test holds.
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Rooms, (services, _) =>
+                _storage = new GatedRoomStorage(services.GetRequiredService<DeepCopier>()));
+            silo.AddMemoryGrainStorage(RoomStorage.PubSub);
+            silo.AddIncomingGrainCallFilter(_arrivals);
+            silo.AddRooms(TimeSpan.FromMilliseconds(10));
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(RoomStreams.ProviderName));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task MessagesSentDuringAWriteAreStoredByOneMoreWriteAndAcknowledgedOnlyThen()
+    {
+        var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit");
+        await room.SendAsync("ada", "before", null);
+        var held = _storage.HoldNextHistoryWrite();
+        var writesBefore = _storage.HistoryWrites;
+
+        var first = room.SendAsync("ada", "first", null);
+        await held;
+        var taken = _arrivals.Count;
+        var queued = Enumerable.Range(1, 4).Select(i => room.SendAsync("bo", $"queued {i}", null)).ToList();
+        await _arrivals.WaitForAsync(taken + 4);
+        var visible = await room.GetMessagesAfterAsync(0, 50);
+
+        Assert.Equal(["before"], visible.Select(m => m.Text));
+        Assert.False(first.IsCompleted || queued.Any(q => q.IsCompleted), "a message was acknowledged before it was stored");
+        _storage.Release(succeed: true);
+        var stored = await Task.WhenAll([first, .. queued]);
+
+        Assert.Equal(2, stored[0].Seq);
+        Assert.Equal([3L, 4, 5, 6], stored[1..].Select(m => m.Seq).Order());
+        Assert.Equal(2, _storage.HistoryWrites - writesBefore);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], (await room.GetMessagesAfterAsync(0, 50)).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task AFailedWriteRefusesItsMessagesAndThoseQueuedBehindItAndKeepsNone()
+    {
+        var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-failure");
+        await room.SendAsync("ada", "kept", null);
+        var held = _storage.HoldNextHistoryWrite();
+
+        var failing = room.SendAsync("ada", "lost with the write", null);
+        await held;
+        var taken = _arrivals.Count;
+        var queued = room.SendAsync("bo", "queued behind it", "retry-me");
+        await _arrivals.WaitForAsync(taken + 1);
+        _storage.Release(succeed: false);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => failing);
+        await Assert.ThrowsAnyAsync<Exception>(() => queued);
+        var retried = await room.SendAsync("bo", "queued behind it", "retry-me");
+        var history = await room.GetMessagesAfterAsync(0, 50);
+        Assert.Equal(["1 kept", "2 queued behind it"], history.Select(m => $"{m.Seq} {m.Text}"));
+        Assert.Equal(2, retried.Seq);
+    }
+}
+
+/// <summary>Counts the sends that have reached a room and been taken in (queued for a write or refused).</summary>
+public sealed class SendArrivals : IIncomingGrainCallFilter
+{
+    private readonly Lock _gate = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public Task WaitForAsync(int count)
+    {
+        lock (_gate)
+        {
+            if (_count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, reached));
+            return reached.Task;
+        }
+    }
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name != nameof(IRoomGrain.SendAsync))
+        {
+            await context.Invoke();
+            return;
+        }
+
+        // The room takes a send in synchronously, up to awaiting its write: once Invoke returns, it is queued.
+        var invoked = context.Invoke();
+        lock (_gate)
+        {
+            _count++;
+            foreach (var waiter in _waiters.Where(w => w.Count <= _count).ToList())
+            {
+                waiter.Reached.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+
+        await invoked;
+    }
+}
