@@ -37,7 +37,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 
     // Touched only by the loop.
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
-    private long _highestSeq;
+    private long _streamSeq; // the highest seq the stream has brought, or a join snapshot already covered
     private long? _awaitedSeq; // the room's last seq at the previous renewal, while the stream has not brought it
     private readonly SortedDictionary<long, RoomEvent> _ahead = []; // messages waiting for a missing seq before them
     private long? _gapSince; // when the oldest gap opened (Environment.TickCount64)
@@ -84,7 +84,8 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     public void Activate(string connectionId, long lastSeq) =>
         _commands.Writer.TryWrite(new Command.Activate(connectionId, lastSeq));
 
-    public void Deliver(RoomEvent roomEvent) => _commands.Writer.TryWrite(new Command.Deliver(roomEvent));
+    /// <summary>Delivers an event the room has just acknowledged here: the fast path, ahead of the stream.</summary>
+    public void Deliver(RoomEvent roomEvent) => _commands.Writer.TryWrite(new Command.Deliver(roomEvent, FromStream: false));
 
     /// <summary>Removes a connection; true when it was the last one and the feed has closed.</summary>
     public async Task<bool> DetachAsync(string connectionId)
@@ -158,7 +159,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     Task IAsyncObserver<RoomEvent>.OnNextAsync(RoomEvent item, StreamSequenceToken? token)
     {
         // The process's stream subscriptions share one consumer whose calls run one at a time: hand off and return.
-        Deliver(item);
+        _commands.Writer.TryWrite(new Command.Deliver(item, FromStream: true));
         return Task.CompletedTask;
     }
 
@@ -238,7 +239,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.Detach(var connectionId):
                 _listeners.Remove(connectionId);
                 break;
-            case Command.Deliver(var roomEvent):
+            case Command.Deliver(var roomEvent, var fromStream):
+                if (fromStream && roomEvent.Message is { } fromTheStream)
+                {
+                    // Only the stream's own progress counts against silence: what the fast path and gap repairs
+                    // bring would hide a dead subscription, and with it every notification.
+                    _streamSeq = Math.Max(_streamSeq, fromTheStream.Seq);
+                }
+
                 await DeliverAsync(roomEvent, _listeners);
                 break;
             case Command.CheckSilence(var lastSeq):
@@ -253,7 +261,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private async Task ActivateAsync(string connectionId, Listener listener, long lastSeq)
     {
         listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
-        _highestSeq = Math.Max(_highestSeq, lastSeq);
+        _streamSeq = Math.Max(_streamSeq, lastSeq);
         if (listener.Pending is not { } pending)
         {
             return;
@@ -270,14 +278,15 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private async Task CheckSilenceAsync(long lastSeq)
     {
         // A seq the room had reported one renewal ago and the stream still has not brought: it is silent.
-        if (_awaitedSeq is { } expected && _highestSeq < expected)
+        if (_awaitedSeq is { } expected && _streamSeq < expected)
         {
             _logger.LogWarning("The stream of room {Room} fell silent before seq {Seq}; catching up and subscribing again", _room, expected);
             await CatchUpAsync(lastSeq);
             await ResubscribeAsync();
+            _streamSeq = Math.Max(_streamSeq, lastSeq); // a fresh subscription brings only what comes after it
         }
 
-        _awaitedSeq = lastSeq > _highestSeq ? lastSeq : null;
+        _awaitedSeq = lastSeq > _streamSeq ? lastSeq : null;
     }
 
     private async Task CatchUpAsync(long lastSeq)
@@ -343,7 +352,6 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     /// <summary>Hands a message to every listener that has not had it yet.</summary>
     private void Send(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners)
     {
-        _highestSeq = Math.Max(_highestSeq, message.Seq);
         var due = new List<string>(listeners.Count);
         foreach (var (connectionId, listener) in listeners)
         {
@@ -482,7 +490,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 
         public sealed record Detach(string ConnectionId) : Command;
 
-        public sealed record Deliver(RoomEvent Event) : Command;
+        public sealed record Deliver(RoomEvent Event, bool FromStream) : Command;
 
         public sealed record CheckSilence(long LastSeq) : Command;
 
