@@ -261,7 +261,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private async Task ActivateAsync(string connectionId, Listener listener, long lastSeq)
     {
         listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
-        _streamSeq = Math.Max(_streamSeq, lastSeq);
+        if (_streamSeq == 0)
+        {
+            // A fresh feed: its subscription brings only what comes after it, so the first join's snapshot
+            // is where the stream's own progress starts. Later joins must not move it, or they would hide a
+            // subscription that died since.
+            _streamSeq = lastSeq;
+        }
+
         if (listener.Pending is not { } pending)
         {
             return;
@@ -285,8 +292,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             await ResubscribeAsync();
             _streamSeq = Math.Max(_streamSeq, lastSeq); // a fresh subscription brings only what comes after it
         }
+        else if (_awaitedSeq is { } reported && _listeners.Values.Any(l => l.Pending is null && l.Position < reported))
+        {
+            // The stream is alive, yet a member still lacks a seq the room reported a renewal ago: the last
+            // message of a burst, with no later one to reveal the gap.
+            await CatchUpAsync(lastSeq);
+        }
 
-        _awaitedSeq = lastSeq > _streamSeq ? lastSeq : null;
+        _awaitedSeq = lastSeq > _streamSeq || _listeners.Values.Any(l => l.Pending is null && l.Position < lastSeq) ? lastSeq : null;
     }
 
     private async Task CatchUpAsync(long lastSeq)
