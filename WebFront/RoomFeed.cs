@@ -234,7 +234,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
                 _listeners.TryAdd(connectionId, new Listener());
                 break;
             case Command.Activate(var connectionId, var lastSeq) when _listeners.TryGetValue(connectionId, out var listener):
-                await ActivateAsync(connectionId, listener, lastSeq);
+                ActivateListener(connectionId, listener, lastSeq);
                 break;
             case Command.Detach(var connectionId):
                 _listeners.Remove(connectionId);
@@ -247,7 +247,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
                     _streamSeq = Math.Max(_streamSeq, fromTheStream.Seq);
                 }
 
-                await DeliverAsync(roomEvent, _listeners);
+                DeliverEvent(roomEvent, _listeners);
                 break;
             case Command.CheckSilence(var lastSeq):
                 await CheckSilenceAsync(lastSeq);
@@ -258,7 +258,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
-    private async Task ActivateAsync(string connectionId, Listener listener, long lastSeq)
+    private void ActivateListener(string connectionId, Listener listener, long lastSeq)
     {
         listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
         if (_streamSeq == 0)
@@ -278,7 +278,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         var only = new Dictionary<string, Listener> { [connectionId] = listener };
         foreach (var roomEvent in pending)
         {
-            await DeliverAsync(roomEvent, only);
+            DeliverEvent(roomEvent, only);
         }
     }
 
@@ -292,14 +292,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             await ResubscribeAsync();
             _streamSeq = Math.Max(_streamSeq, lastSeq); // a fresh subscription brings only what comes after it
         }
-        else if (_awaitedSeq is { } reported && _listeners.Values.Any(l => l.Pending is null && l.Position < reported))
+        else if (_awaitedSeq is { } reported && Lacks(reported + 1, _listeners))
         {
             // The stream is alive, yet a member still lacks a seq the room reported a renewal ago: the last
             // message of a burst, with no later one to reveal the gap.
             await CatchUpAsync(lastSeq);
         }
 
-        _awaitedSeq = lastSeq > _streamSeq || _listeners.Values.Any(l => l.Pending is null && l.Position < lastSeq) ? lastSeq : null;
+        _awaitedSeq = lastSeq > _streamSeq || Lacks(lastSeq + 1, _listeners) ? lastSeq : null;
     }
 
     private async Task CatchUpAsync(long lastSeq)
@@ -314,7 +314,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         DrainAhead(force: false);
     }
 
-    private async Task DeliverAsync(RoomEvent roomEvent, Dictionary<string, Listener> listeners)
+    private void DeliverEvent(RoomEvent roomEvent, Dictionary<string, Listener> listeners)
     {
         if (roomEvent.Typing is { } typing)
         {
@@ -341,25 +341,24 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
         else if (roomEvent.Message is { } message)
         {
-            await DeliverMessageAsync(roomEvent, message, listeners, repairGaps: true);
+            DeliverMessage(roomEvent, message, listeners);
         }
     }
 
-    private Task DeliverMessageAsync(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners, bool repairGaps)
+    private void DeliverMessage(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners)
     {
-        if (repairGaps && Lacks(message.Seq, listeners))
+        if (Lacks(message.Seq, listeners))
         {
             // Some connection lacks a seq before this one; most often it is a stream hop behind (another
             // sender's message, or the stream copy of a message whose fast path lost the race). Wait for it.
             _ahead.TryAdd(message.Seq, roomEvent);
             _gapSince ??= Environment.TickCount64;
             ScheduleRepair();
-            return Task.CompletedTask;
+            return;
         }
 
         Send(roomEvent, message, listeners);
         DrainAhead(force: false);
-        return Task.CompletedTask;
     }
 
     /// <summary>Hands a message to every listener that has not had it yet.</summary>
@@ -403,6 +402,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         _gapSince = null;
     }
 
+    /// <summary>Whether a live listener lacks a seq before <paramref name="seq"/>.</summary>
     private static bool Lacks(long seq, Dictionary<string, Listener> listeners)
     {
         foreach (var listener in listeners.Values)
