@@ -7,7 +7,7 @@ public sealed record BenchOptions(string Mode, IReadOnlyDictionary<string, strin
     {
         if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
         {
-            throw new ArgumentException("usage: Bench <mode> [--name value ...]; modes: load, knee, idle, shutdown");
+            throw new ArgumentException("usage: Bench <mode> [--name value ...]; modes: load, knee, overload, idle, shutdown, baseline, compare");
         }
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

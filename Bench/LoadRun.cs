@@ -9,6 +9,16 @@ public sealed record LoadSettings(
     IReadOnlyList<Uri> Urls, int Rooms, int ClientsPerRoom, int SendersPerRoom, double MessagesPerSecond,
     int MessageSize, TimeSpan Warmup, TimeSpan Duration)
 {
+    /// <summary>
+    /// Rate changes during the measured period: from each step's start (measured from the period's start)
+    /// senders send at its rate. Empty: <see cref="MessagesPerSecond"/> throughout.
+    /// </summary>
+    public IReadOnlyList<(TimeSpan From, double Rate)> Schedule { get; init; } = [];
+
+    /// <summary>The per-sender rate at <paramref name="sinceMeasuring"/> into the measured period (negative: warming up).</summary>
+    public double RateAt(TimeSpan sinceMeasuring) =>
+        Schedule.LastOrDefault(step => sinceMeasuring >= step.From) is { Rate: > 0 } step ? step.Rate : MessagesPerSecond;
+
     public static LoadSettings From(BenchOptions options) => new(
         options.Urls, options.Number("rooms", 10), options.Number("clients", 20), options.Number("senders", 2),
         double.Parse(options.Text("rate", "5"), System.Globalization.CultureInfo.InvariantCulture), options.Number("size", 100),
@@ -28,8 +38,11 @@ public sealed class LoadRun
     private readonly LoadSettings _settings;
     private readonly LatencyRecorder _delivery = new();
     private readonly LatencyRecorder _acknowledgement = new();
+    private readonly LatencyRecorder _answer = new(); // acknowledgement or refusal, whichever came
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, LatencyRecorder> _deliveryBySecond = new();
     private readonly long[] _ackedPerRoom;
-    private long _received, _duplicates, _outOfOrder, _sent, _failedSends;
+    private long _received, _duplicates, _outOfOrder, _sent, _failedSends, _refusedBusy;
+    private long _measureStarted;
     private volatile int _phase;
     private int _closedEarly;
 
@@ -54,6 +67,7 @@ public sealed class LoadRun
             var cpuBefore = servers.Select(s => s.CpuTime()).ToList();
             var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var measureStarted = Stopwatch.GetTimestamp();
+            run._measureStarted = Stopwatch.GetTimestamp();
             run._phase = Measuring;
             await Task.Delay(settings.Duration);
             run._phase = Draining;
@@ -135,15 +149,26 @@ public sealed class LoadRun
                 if (phase == Measuring)
                 {
                     _acknowledgement.Add(Stopwatch.GetElapsedTime(sentAt));
+                    _answer.Add(Stopwatch.GetElapsedTime(sentAt));
                     Interlocked.Increment(ref _ackedPerRoom[client.Room]);
                 }
             }
-            catch (Exception)
+            catch (Exception exception)
             {
                 Interlocked.Increment(ref _failedSends);
+                if (phase == Measuring)
+                {
+                    _answer.Add(Stopwatch.GetElapsedTime(sentAt));
+                }
+
+                if (exception.Message.Contains("busy", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _refusedBusy);
+                }
             }
 
-            next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
+            var rate = _settings.RateAt(phase == Warming ? TimeSpan.FromTicks(-1) : Stopwatch.GetElapsedTime(_measureStarted));
+            next += (long)(Stopwatch.Frequency / rate);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
             if (wait > TimeSpan.Zero)
             {
@@ -187,7 +212,13 @@ public sealed class LoadRun
         if (phase == Measuring)
         {
             Interlocked.Increment(ref _received);
-            _delivery.Add(Stopwatch.GetElapsedTime(sentAt, receivedAt));
+            var latency = Stopwatch.GetElapsedTime(sentAt, receivedAt);
+            _delivery.Add(latency);
+            if (_settings.Schedule.Count > 0)
+            {
+                var second = (int)Stopwatch.GetElapsedTime(_measureStarted, sentAt).TotalSeconds;
+                _deliveryBySecond.GetOrAdd(second, _ => new LatencyRecorder()).Add(latency);
+            }
         }
     }
 
@@ -226,6 +257,10 @@ public sealed class LoadRun
             deliveriesPerSecond = Math.Round(received / measured.TotalSeconds),
             latencyMs = new { p50 = Math.Round(p50, 2), p90 = Math.Round(p90, 2), p99 = Math.Round(p99, 2), max = Math.Round(max, 2) },
             ackLatencyMs = new { p50 = Math.Round(ack.P50, 2), p99 = Math.Round(ack.P99, 2) },
+            refusedBusy = Interlocked.Read(ref _refusedBusy),
+            answerLatencyMs = new { p99 = Math.Round(_answer.Summary().P99, 2), max = Math.Round(_answer.Summary().Max, 2) },
+            p99MsBySecond = _settings.Schedule.Count == 0 ? null
+                : _deliveryBySecond.OrderBy(b => b.Key).Select(b => Math.Round(b.Value.Summary().P99, 1)).ToArray(),
             serverCpuPercent = servers.Count == 0 ? (double?)null : Math.Round(100 * serverCpu / measured, 1),
             serverCpuMicrosPerDelivery = servers.Count == 0 || received == 0 ? (double?)null : Math.Round(serverCpu.TotalMicroseconds / received, 2),
             serverPeakRssMb = servers.Count == 0 ? (double?)null : Math.Round(servers.Sum(s => s.PeakRssBytes()) / 1048576.0, 1),

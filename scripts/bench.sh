@@ -1,60 +1,104 @@
 #!/usr/bin/env bash
 # Runs the benchmark the way docs/performance.md reports it: the service published in Release and pinned to
 # core 0, the load generator pinned to core 1, abuse limits lifted (every client shares one address and sends
-# far faster than a person), and a warm-up load first: the runtime keeps recompiling hot code for about a
-# minute of traffic, and the figures are meant for a process that has been serving for a while. A load or
-# knee run warms up with its own rooms and clients (a knee run at its default rate of 5/s per sender).
+# far faster than a person), and a warm-up with the run's own rooms and clients first, against a freshly
+# started process (Cloud Run starts instances when load arrives, so the warm-up is short on purpose).
 #
 #   scripts/bench.sh [Bench arguments...]        default: load --rooms 10 --clients 20 --senders 2 --rate 5
-#   REDIS=1 scripts/bench.sh ...                 the service in Redis mode against a private redis-server
-#   REDIS=1 INSTANCES=2 scripts/bench.sh ...     two instances (and Redis) on core 0, clients split between them
-#   WARMUP=60 scripts/bench.sh ...               seconds of warm-up load (default 60)
+#   REDIS=1 scripts/bench.sh ...                 the service in Redis mode against a private redis-server (core 0)
+#   REDIS=1 INSTANCES=3 scripts/bench.sh ...     three instances (and Redis), clients split between them
+#   PIN=0 scripts/bench.sh ...                   nothing pinned (the cluster scenario: processes share both cores)
+#   BASELINE=1 scripts/bench.sh ...              then the same run against a fresh bare SignalR hub (Bench/Baseline),
+#                                                pinned the same way, and the ratios of the two
+#   WARMUP=30 scripts/bench.sh ...               seconds of warm-up load (default 30)
+#   REDIS_STATS=1 REDIS=1 scripts/bench.sh ...   also report Redis commands and bytes written per acknowledged message
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 port=${PORT:-9400}
+redis_port=6399
 pids=()
-stop() { for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap stop EXIT
+stop_all() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+  pids=()
+}
+trap 'stop_all; rm -rf "$work"' EXIT
 
-dotnet publish Silo -c Release -o "$work/silo" --nologo -v quiet >/dev/null
+if [ "${PIN:-1}" = 1 ]; then server_cpu=(taskset -c 0) load_cpu=(taskset -c 1); else server_cpu=() load_cpu=(); fi
+# The published image's build (Dockerfile): the same command, so the same runtime settings.
+dotnet publish Silo/Silo.csproj -c Release -o "$work/silo" --nologo -v quiet >/dev/null
 dotnet build Bench -c Release -o "$work/bench" --nologo -v quiet >/dev/null
 
 export Limits__ConnectionsPerAddress=1000000 Limits__NewConnectionsPerAddress__Burst=1000000 \
   Limits__NewConnectionsPerAddress__Refill=1000000 Limits__MessagesPerConnection__Burst=1000000 \
   Limits__MessagesPerConnection__Refill=1000000 Room__Messages__Burst=1000000 Room__Messages__Refill=1000000
-if [ "${REDIS:-0}" = 1 ]; then
-  taskset -c 0 redis-server --port 6399 --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
-  pids+=($!)
-  export REDISHOST=127.0.0.1 REDISPORT=6399 Orleans__AdvertisedIP=127.0.0.1
-fi
-
 instances=${INSTANCES:-1}
 if [ "$instances" -gt 1 ] && [ "${REDIS:-0}" != 1 ]; then
   echo "INSTANCES > 1 needs REDIS=1: instances share rooms through Redis" >&2
   exit 2
 fi
-urls=() servers=()
-for i in $(seq 0 $((instances - 1))); do
-  PORT=$((port + i)) Orleans__ClusterId=bench-$$ Orleans__SiloPort=$((11499 + i)) Orleans__GatewayPort=$((30499 + i)) \
-    taskset -c 0 dotnet "$work/silo/OrleansChat.Silo.dll" >"$work/silo-$i.log" 2>&1 &
-  pids+=($!) servers+=($!) urls+=("http://127.0.0.1:$((port + i))")
-done
-for i in "${!servers[@]}"; do
-  until grep -q "OrleansChat is running" "$work/silo-$i.log"; do
-    kill -0 "${servers[$i]}" 2>/dev/null || { cat "$work/silo-$i.log" >&2; exit 1; }
-    sleep 0.5
+
+wait_started() { # log pid
+  until [ -f "$1" ] && grep -q "OrleansChat is running" "$1"; do
+    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; exit 1; }
+    sleep 0.2
   done
-done
+}
+
+start_service() {
+  urls=() servers=()
+  if [ "${REDIS:-0}" = 1 ]; then
+    "${server_cpu[@]}" redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+    pids+=($!)
+    export REDISHOST=127.0.0.1 REDISPORT=$redis_port Orleans__AdvertisedIP=127.0.0.1
+    until redis-cli -p $redis_port ping >/dev/null 2>&1; do sleep 0.1; done
+  fi
+  for i in $(seq 0 $((instances - 1))); do
+    PORT=$((port + i)) Orleans__ClusterId=bench-$$ Orleans__SiloPort=$((11499 + i)) Orleans__GatewayPort=$((30499 + i)) \
+      "${server_cpu[@]}" dotnet "$work/silo/OrleansChat.Silo.dll" >"$work/silo-$i.log" 2>&1 &
+    pids+=($!) servers+=($!) urls+=("http://127.0.0.1:$((port + i))")
+  done
+  for i in "${!servers[@]}"; do wait_started "$work/silo-$i.log" "${servers[$i]}"; done
+}
+
+start_baseline() {
+  urls=("http://127.0.0.1:$port") servers=()
+  "${server_cpu[@]}" dotnet "$work/bench/OrleansChat.Bench.dll" baseline --port "$port" >"$work/baseline.log" 2>&1 &
+  pids+=($!) servers+=($!)
+  wait_started "$work/baseline.log" "${servers[0]}"
+}
 
 bench() {
-  taskset -c 1 dotnet "$work/bench/OrleansChat.Bench.dll" "$@" \
+  "${load_cpu[@]}" dotnet "$work/bench/OrleansChat.Bench.dll" "$@" \
     --urls "$(IFS=,; echo "${urls[*]}")" --pids "$(IFS=,; echo "${servers[*]}")"
 }
+
+redis_written() { redis-cli -p $redis_port info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes:\(.*\)/\1/p'; }
+redis_commands() { redis-cli -p $redis_port info stats | tr -d '\r' | sed -n 's/^total_commands_processed:\(.*\)/\1/p'; }
+
+# Warm-up with the same rooms and clients as the measured run, so the code paths it takes are the warm ones.
+measure() { # output file, Bench arguments...
+  local out=$1; shift
+  case "$1" in
+    load|knee|overload) bench load "${@:2}" --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
+    *) bench load --rooms 10 --clients 20 --senders 2 --rate 5 --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
+  esac
+  local bytes_before commands_before
+  if [ "${REDIS_STATS:-0}" = 1 ]; then bytes_before=$(redis_written) commands_before=$(redis_commands); fi
+  bench "$@" | tee "$out"
+  if [ "${REDIS_STATS:-0}" = 1 ]; then
+    echo "{\"mode\":\"redisStats\",\"bytesWritten\":$(( $(redis_written) - bytes_before )),\"commands\":$(( $(redis_commands) - commands_before ))}" | tee -a "$out"
+  fi
+}
+
 if [ $# -eq 0 ]; then set -- load --rooms 10 --clients 20 --senders 2 --rate 5; fi
-case "$1" in
-  # the same rooms and clients as the measured run, so the code paths it takes are the warm ones
-  load|knee) bench load "${@:2}" --warmup 2 --duration "${WARMUP:-60}" >/dev/null ;;
-  *) bench load --rooms 10 --clients 20 --senders 2 --rate 5 --warmup 2 --duration "${WARMUP:-60}" >/dev/null ;;
-esac
-bench "$@"
+start_service
+measure "$work/service.out" "$@"
+if [ "${BASELINE:-0}" = 1 ]; then
+  stop_all
+  echo "--- bare SignalR hub (Bench/Baseline), same run:"
+  start_baseline
+  measure "$work/baseline.out" "$@"
+  "${load_cpu[@]}" dotnet "$work/bench/OrleansChat.Bench.dll" compare --service "$work/service.out" --baseline "$work/baseline.out"
+fi
