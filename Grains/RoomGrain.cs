@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.MessageLog;
 
 namespace OrleansChat.Grains;
 
@@ -10,14 +11,19 @@ namespace OrleansChat.Grains;
 public sealed class RoomGrain(
     [PersistentState("room", RoomStorage.Rooms)] IPersistentState<RoomState> state,
     [PersistentState("presence", RoomStorage.Rooms)] IPersistentState<RoomPresence> presence,
+    IMessageLog log,
     IOptions<RoomOptions> options,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private readonly RoomMembers _members = new();
 
+    // A stored message is acknowledged without waiting longer than this for its stream publish: a stalled
+    // stream queue must not hold up every acknowledgement, and relays repair what the stream missed.
+    private static readonly TimeSpan PublishWait = TimeSpan.FromSeconds(1);
+
     // Group commit. What joins and readers see is the stored history (_history up to _lastSeq); messages
-    // accepted since then wait in _queued for the next write, or are in the write in flight.
+    // accepted since then wait in _queued for the next append to the log, or are in the append in flight.
     private readonly List<Accepted> _queued = [];
     private readonly Dictionary<string, Accepted> _unstored = new(StringComparer.Ordinal);
     private List<ChatMessage> _history = [];
@@ -46,7 +52,8 @@ public sealed class RoomGrain(
             await state.WriteStateAsync(cancellationToken);
         }
 
-        (_history, _lastSeq, _nextSeq) = (Stored.History, Stored.LastSeq, Stored.LastSeq);
+        var tail = await log.ReadTailAsync(Room, options.Value.HistoryLimit);
+        (_history, _lastSeq, _nextSeq) = ([.. tail.Messages], tail.LastSeq, tail.LastSeq);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -98,6 +105,13 @@ public sealed class RoomGrain(
             }
 
             return _unstored.TryGetValue(id, out var unstored) ? await unstored.Stored.Task : original;
+        }
+
+        if (_queued.Count >= options.Value.MaxQueuedMessages)
+        {
+            // Bounded, so that a room whose storage slows down refuses at once instead of making every sender
+            // wait longer and longer; the sender retries with the same clientMessageId.
+            throw new ChatRuleException($"busy: room '{Room}' has {_queued.Count} messages waiting to be stored; retry in a moment");
         }
 
         _messageLimiter ??= options.Value.Messages.CreateLimiter();
@@ -187,9 +201,10 @@ public sealed class RoomGrain(
     private IEnumerable<ChatMessage> Retained() => _history.TakeLast(options.Value.HistoryLimit);
 
     /// <summary>
-    /// Writes what has queued, as long as anything has: each write stores every message accepted since the
-    /// previous one began, so a busy room writes its history once per storage round trip, not per message.
-    /// A message is published and acknowledged only after the write holding it succeeded.
+    /// Appends what has queued, as long as anything has: each append stores every message accepted since
+    /// the previous one began, so a busy room makes one storage round trip per batch, not per message, and
+    /// writes each message once. A message is acknowledged only after the append holding it succeeded, and
+    /// published to the stream after that.
     /// </summary>
     private async Task WriteQueuedAsync()
     {
@@ -200,11 +215,10 @@ public sealed class RoomGrain(
             {
                 List<Accepted> batch = [.. _queued];
                 _queued.Clear();
-                Stored.History = [.. _history.Concat(batch.Select(a => a.Message)).TakeLast(options.Value.HistoryLimit)];
-                Stored.LastSeq = batch[^1].Message.Seq;
+                var messages = batch.ConvertAll(a => a.Message);
                 try
                 {
-                    await state.WriteStateAsync();
+                    await log.AppendAsync(Room, _lastSeq, messages, options.Value.HistoryLimit);
                 }
                 catch (Exception exception)
                 {
@@ -212,17 +226,20 @@ public sealed class RoomGrain(
                     return;
                 }
 
-                (_history, _lastSeq) = (Stored.History, Stored.LastSeq);
-                foreach (var accepted in batch)
+                _history.AddRange(messages);
+                if (_history.Count > options.Value.HistoryLimit)
                 {
-                    await PublishAsync(RoomEvent.Of(accepted.Message));
+                    _history.RemoveRange(0, _history.Count - options.Value.HistoryLimit);
                 }
 
+                _lastSeq = messages[^1].Seq;
                 foreach (var accepted in batch)
                 {
                     _unstored.Remove(accepted.Message.Id);
                     accepted.Stored.TrySetResult(accepted.Message);
                 }
+
+                await PublishAsync(messages);
             }
         }
         finally
@@ -232,14 +249,15 @@ public sealed class RoomGrain(
     }
 
     /// <summary>
-    /// A write failed: nothing in it or queued behind it is acknowledged, so none of it is kept. Storage may
-    /// still hold the write (a timeout after it landed), so the next activation reloads whatever storage has
-    /// instead of trusting this copy's ETag.
+    /// An append failed: nothing in it or queued behind it is acknowledged, so none of it is kept here. The
+    /// log may still hold the append (a timeout after it landed), so the next activation reads the log's
+    /// tail again instead of trusting this copy's last seq.
     /// </summary>
     private void Refuse(List<Accepted> refused, Exception exception)
     {
+        logger.LogWarning(exception, "Room {Room} could not store {Count} messages; they are refused", Room, refused.Count);
         _queued.Clear();
-        (Stored.History, Stored.LastSeq, _nextSeq) = (_history, _lastSeq, _lastSeq);
+        _nextSeq = _lastSeq;
         foreach (var accepted in refused)
         {
             _unstored.Remove(accepted.Message.Id);
@@ -247,6 +265,28 @@ public sealed class RoomGrain(
         }
 
         DeactivateOnIdle();
+    }
+
+    /// <summary>Publishes a stored batch in seq order, waiting at most <see cref="PublishWait"/> before the room goes on.</summary>
+    private async Task PublishAsync(List<ChatMessage> messages)
+    {
+        var published = PublishInOrderAsync(messages);
+        try
+        {
+            await published.WaitAsync(PublishWait);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Room {Room}: publishing seqs {From}-{To} takes over {Wait}; going on without waiting", Room, messages[0].Seq, messages[^1].Seq, PublishWait);
+        }
+    }
+
+    private async Task PublishInOrderAsync(List<ChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            await PublishAsync(RoomEvent.Of(message));
+        }
     }
 
     private async Task PublishAsync(RoomEvent roomEvent)

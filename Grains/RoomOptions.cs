@@ -20,6 +20,12 @@ public sealed class RoomOptions
     /// <summary>How often an active room drops the connections of relays whose lease ran out.</summary>
     public TimeSpan PresenceSweepPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many accepted messages may wait for the room's next append; past it a send is refused as busy.
+    /// One append's round trip is a few milliseconds, so this is far above what a healthy store lets queue.
+    /// </summary>
+    public int MaxQueuedMessages { get; set; } = 1_000;
+
     /// <summary>How many messages a room accepts from all its members together (docs/limits.md).</summary>
     public RateLimit Messages { get; set; } = RateLimit.Of(burst: 100, refill: 50);
 }
@@ -31,6 +37,8 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
         List<string> errors = [];
         if (options.HistoryLimit is < 1 or > 10_000)
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.HistoryLimit)} must be 1 to 10000, not {options.HistoryLimit}.");
+        if (options.MaxQueuedMessages is < 1 or > 100_000)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxQueuedMessages)} must be 1 to 100000, not {options.MaxQueuedMessages}.");
         if (options.PresenceLease < TimeSpan.FromSeconds(1))
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceLease)} must be at least 00:00:01, not {options.PresenceLease}.");
         if (options.PresenceSweepPeriod < TimeSpan.FromMilliseconds(100))

@@ -19,14 +19,8 @@ public static class ChatHealthExtensions
         var checks = builder.Services.AddHealthChecks()
             .AddCheck<StoppingHealthCheck>("stopping", tags: [Ready])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [Ready]);
-        if (deployment.Redis is { } redis)
+        if (deployment.Redis is not null)
         {
-            builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
-            {
-                var options = redis.Options();
-                options.AbortOnConnectFail = false;
-                return ConnectionMultiplexer.Connect(options);
-            });
             checks.AddCheck<RedisHealthCheck>("redis", tags: [Ready]);
         }
 

@@ -25,6 +25,11 @@ public static class ChatServerExtensions
         // Cloud Run sends SIGKILL 10 s after SIGTERM.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(8));
 
+        if (deployment.Redis is { } redis)
+        {
+            builder.Services.AddSingleton(_ => redis.Connect());
+        }
+
         if (deployment.Role.HostsSilo())
         {
             builder.AddChatSilo(deployment);

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using OrleansChat.Grains;
+using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.MessageLog;
+using StackExchange.Redis;
 
 namespace OrleansChat.Silo;
 
@@ -34,6 +38,8 @@ public static class ChatSiloExtensions
                 silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
                 silo.AddRedisGrainStorage(RoomStorage.Rooms, options => options.ConfigurationOptions = redis.Options());
                 silo.AddRedisGrainStorage(RoomStorage.PubSub, options => options.ConfigurationOptions = redis.Options());
+                silo.Services.AddSingleton<IMessageLog>(services => new RedisMessageLog(
+                    services.GetRequiredService<IConnectionMultiplexer>(), services.GetRequiredService<Serializer<ChatMessage>>(), cluster.ServiceId));
             }
 
             silo.Configure<ClusterMembershipOptions>(options =>
@@ -45,7 +51,7 @@ public static class ChatSiloExtensions
             });
             silo.Configure<GrainCollectionOptions>(options =>
                 options.DeactivationTimeout = TimeSpan.FromSeconds(3)); // rooms store on every write; nothing to flush
-            silo.AddRooms(cluster.StreamPollingPeriod);
+            silo.AddRooms(cluster.StreamPollingPeriod, cluster.StreamQueues);
         });
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(ClusterSettings.Section + ":Membership"));
         return builder;

@@ -33,6 +33,13 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan StreamPollingPeriod { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// How many queues carry the room streams. Each queue is one pulling agent on one silo, and a room's
+    /// stream always goes through the same queue, so queues are the unit in which silos share the stream
+    /// work; every queue is polled every <see cref="StreamPollingPeriod"/>, so each one costs idle CPU.
+    /// </summary>
+    public int StreamQueues { get; set; } = 1;
+
     public static ClusterSettings From(IConfiguration configuration)
     {
         var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
@@ -51,6 +58,8 @@ public sealed class ClusterSettings
             errors.Add($"{Section}:{nameof(AdvertisedIP)} must be an IP address, not '{AdvertisedIP}'.");
         if (StreamPollingPeriod <= TimeSpan.Zero || StreamPollingPeriod > TimeSpan.FromSeconds(1))
             errors.Add($"{Section}:{nameof(StreamPollingPeriod)} must be above 0 and at most 00:00:01.");
+        if (StreamQueues is < 1 or > 64)
+            errors.Add($"{Section}:{nameof(StreamQueues)} must be 1 to 64, not {StreamQueues}.");
         if (errors.Count > 0) throw new InvalidOperationException(string.Join(" ", errors));
     }
 }

@@ -48,6 +48,17 @@ public sealed class RedisSettings
     /// <summary>A fresh copy for each user of Redis (options objects are not shared).</summary>
     public ConfigurationOptions Options() => _options.Clone();
 
+    /// <summary>
+    /// The process's own connection, for the message log and the health check (Orleans' clustering and
+    /// storage keep theirs). It does not give up when Redis is down at start: it keeps reconnecting.
+    /// </summary>
+    public IConnectionMultiplexer Connect()
+    {
+        var options = Options();
+        options.AbortOnConnectFail = false;
+        return ConnectionMultiplexer.Connect(options);
+    }
+
     /// <summary>The endpoints only, for logs: never the password.</summary>
     public string Endpoints => string.Join(",", _options.EndPoints.Select(e => e.ToString())) + (_options.Ssl ? " (TLS)" : "");
 

@@ -1,20 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.MessageLog;
 
 namespace OrleansChat.Tests.Grains;
 
 /// <summary>
-/// A room writes its history once per storage round trip: messages that arrive while a write is in flight
-/// are stored together by the next one, and each is acknowledged only once the write holding it landed.
+/// A room appends to its log once per storage round trip: messages that arrive while an append is in flight
+/// are stored together by the next one, and each is acknowledged only once the append holding it landed.
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
     private InProcessTestCluster _cluster = null!;
-    private GatedRoomStorage _storage = null!;
+    private readonly GatedMessageLog _storage = new();
     private readonly SendArrivals _arrivals = new();
 
     public async Task InitializeAsync()
@@ -23,8 +22,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddKeyedSingleton<IGrainStorage>(RoomStorage.Rooms, (services, _) =>
-                _storage = new GatedRoomStorage(services.GetRequiredService<DeepCopier>()));
+            silo.Services.AddSingleton<IMessageLog>(_storage);
+            silo.AddMemoryGrainStorage(RoomStorage.Rooms);
             silo.AddMemoryGrainStorage(RoomStorage.PubSub);
             silo.AddIncomingGrainCallFilter(_arrivals);
             silo.AddRooms(TimeSpan.FromMilliseconds(10));
@@ -37,12 +36,12 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task MessagesSentDuringAWriteAreStoredByOneMoreWriteAndAcknowledgedOnlyThen()
+    public async Task MessagesSentDuringAnAppendAreStoredByOneMoreAppendAndAcknowledgedOnlyThen()
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit");
         await room.SendAsync("ada", "before", null);
-        var held = _storage.HoldNextHistoryWrite();
-        var writesBefore = _storage.HistoryWrites;
+        var held = _storage.HoldNextAppend();
+        var writesBefore = _storage.Appends;
 
         var first = room.SendAsync("ada", "first", null);
         await held;
@@ -58,16 +57,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
         Assert.Equal(2, stored[0].Seq);
         Assert.Equal([3L, 4, 5, 6], stored[1..].Select(m => m.Seq).Order());
-        Assert.Equal(2, _storage.HistoryWrites - writesBefore);
+        Assert.Equal(2, _storage.Appends - writesBefore);
         Assert.Equal([1L, 2, 3, 4, 5, 6], (await room.GetMessagesAfterAsync(0, 50)).Select(m => m.Seq));
     }
 
     [Fact]
-    public async Task AFailedWriteRefusesItsMessagesAndThoseQueuedBehindItAndKeepsNone()
+    public async Task AFailedAppendRefusesItsMessagesAndThoseQueuedBehindItAndKeepsNone()
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-failure");
         await room.SendAsync("ada", "kept", null);
-        var held = _storage.HoldNextHistoryWrite();
+        var held = _storage.HoldNextAppend();
 
         var failing = room.SendAsync("ada", "lost with the write", null);
         await held;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.MessageLog;
 
 namespace OrleansChat.Tests.Grains;
 
@@ -20,8 +21,10 @@ public sealed class RoomClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder();
+        var log = new MemoryMessageLog(); // one log for every silo, as one Redis would be
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.Services.AddSingleton<IMessageLog>(log);
             silo.AddMemoryGrainStorage(RoomStorage.Rooms);
             silo.AddMemoryGrainStorage(RoomStorage.PubSub);
             silo.AddRooms(TimeSpan.FromMilliseconds(10));
