@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
+using OrleansChat.WebFront.Hubs;
 
 namespace OrleansChat.WebFront;
 

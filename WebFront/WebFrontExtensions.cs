@@ -4,11 +4,14 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansChat.WebFront.Hubs;
+using OrleansChat.WebFront.Relay;
+using OrleansChat.WebFront.Security;
 
 namespace OrleansChat.WebFront;
 
@@ -38,6 +41,7 @@ public static class WebFrontExtensions
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => sp.GetRequiredService<ClientConnections>());
         services.AddSingleton<RoomRelay>();
+        services.AddSingleton<SendAdmission>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());
         return services;
     }

@@ -12,6 +12,7 @@ namespace OrleansChat.Tests.Grains;
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
+    private const int MaxQueued = 8;
     private InProcessTestCluster _cluster = null!;
     private readonly GatedMessageLog _storage = new();
     private readonly SendArrivals _arrivals = new();
@@ -27,6 +28,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             silo.AddMemoryGrainStorage(RoomStorage.PubSub);
             silo.AddIncomingGrainCallFilter(_arrivals);
             silo.AddRooms(TimeSpan.FromMilliseconds(10));
+            silo.Services.Configure<RoomOptions>(options => options.MaxQueuedMessages = MaxQueued);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(RoomStreams.ProviderName));
         _cluster = builder.Build();
@@ -81,5 +83,26 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var history = await room.GetMessagesAfterAsync(0, 50);
         Assert.Equal(["1 kept", "2 queued behind it"], history.Select(m => $"{m.Seq} {m.Text}"));
         Assert.Equal(2, retried.Seq);
+    }
+
+    [Fact]
+    public async Task WhileAnAppendHangsARoomQueuesAtMostItsBoundAndRefusesTheRestAsBusyAtOnce()
+    {
+        var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-bound");
+        var held = _storage.HoldNextAppend();
+        var inFlight = room.SendAsync("ada", "in the held append", null);
+        await held;
+        var taken = _arrivals.Count;
+        var queued = Enumerable.Range(1, MaxQueued).Select(i => room.SendAsync("bo", $"queued {i}", null)).ToList();
+        await _arrivals.WaitForAsync(taken + MaxQueued);
+
+        var refused = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("cy", "one too many", "cy-1"));
+        _storage.Release(succeed: true);
+        var stored = await Task.WhenAll([inFlight, .. queued]);
+        var retried = await room.SendAsync("cy", "one too many", "cy-1");
+
+        Assert.StartsWith("busy: room 'group-commit-bound' has 8 messages waiting to be stored", refused.Message);
+        Assert.Equal(Enumerable.Range(1, MaxQueued + 1).Select(i => (long)i), stored.Select(m => m.Seq).Order());
+        Assert.Equal(MaxQueued + 2, retried.Seq);
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.WebFront.Hubs;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Relay;
 
 /// <summary>
 /// Relays room streams to this process's SignalR connections: a room is subscribed while at least one
@@ -29,6 +30,11 @@ public sealed class RoomRelay : BackgroundService
         metrics.ObserveActiveRooms(() => _feeds.Count);
     }
 
+    /// <summary>Events handed to the room feeds and not yet written to this process's connections.</summary>
+    public long Backlog => Interlocked.Read(ref _backlog.Count);
+
+    private readonly RelayBacklog _backlog = new();
+
     /// <summary>Names this process's relay in the rooms' presence leases; new with every start.</summary>
     public string RelayId { get; } = Guid.NewGuid().ToString("N");
 
@@ -37,7 +43,7 @@ public sealed class RoomRelay : BackgroundService
     {
         while (true)
         {
-            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _connections, _metrics, _options.Value.GapWait, _logger));
+            var feed = _feeds.GetOrAdd(room, r => new RoomFeed(r, _client, _connections, _metrics, _backlog, _options.Value.GapWait, _logger));
             if (await feed.AttachAsync(connectionId, user))
             {
                 return;

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansChat.WebFront.Relay;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Hubs;
 
 /// <summary>
 /// Ends connections the way that tells clients to come back: a SignalR close with "reconnect allowed".

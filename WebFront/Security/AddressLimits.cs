@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Security;
 
 /// <summary>
 /// Per client address: how many hub connections may be open at once (a lease held while the WebSocket

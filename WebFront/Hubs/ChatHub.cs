@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.WebFront.Relay;
+using OrleansChat.WebFront.Security;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Hubs;
 
 /// <summary>
 /// The browser's entry point, at <c>/hubs/chat</c>. A connection joins rooms as a user, sends to the rooms
@@ -15,6 +17,7 @@ namespace OrleansChat.WebFront;
 public sealed class ChatHub(
     IGrainFactory grains,
     RoomRelay relay,
+    SendAdmission admission,
     ChatMetrics metrics,
     ConnectionLifetime lifetime,
     IOptions<LimitsOptions> limits,
@@ -74,7 +77,7 @@ public sealed class ChatHub(
         }
 
         var started = time.GetTimestamp();
-        var message = await Room(room).SendAsync(user, text, clientMessageId);
+        var message = await admission.SendAsync(room, () => Room(room).SendAsync(user, text, clientMessageId));
         metrics.MessageAccepted(time.GetElapsedTime(started));
         relay.Deliver(message);
         return message;

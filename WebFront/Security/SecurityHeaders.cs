@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Security;
 
 /// <summary>
 /// Hardening headers on every response. The policy lets the page run only its own scripts and styles and

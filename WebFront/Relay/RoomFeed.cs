@@ -2,8 +2,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.WebFront.Hubs;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Relay;
 
 /// <summary>
 /// One room's events for this process's connections. It holds the stream subscription while any local
@@ -43,8 +44,11 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private long? _gapSince; // when the oldest gap opened (Environment.TickCount64)
     private bool _repairScheduled;
 
-    public RoomFeed(string room, IClusterClient client, ClientConnections connections, ChatMetrics metrics, TimeSpan gapWait, ILogger logger)
+    private readonly RelayBacklog _backlog;
+
+    public RoomFeed(string room, IClusterClient client, ClientConnections connections, ChatMetrics metrics, RelayBacklog backlog, TimeSpan gapWait, ILogger logger)
     {
+        _backlog = backlog;
         _room = room;
         _gapWait = gapWait;
         _stream = client.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(room));
@@ -85,7 +89,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         _commands.Writer.TryWrite(new Command.Activate(connectionId, lastSeq));
 
     /// <summary>Delivers an event the room has just acknowledged here: the fast path, ahead of the stream.</summary>
-    public void Deliver(RoomEvent roomEvent) => _commands.Writer.TryWrite(new Command.Deliver(roomEvent, FromStream: false));
+    public void Deliver(RoomEvent roomEvent) => Enqueue(new Command.Deliver(roomEvent, FromStream: false));
 
     /// <summary>Removes a connection; true when it was the last one and the feed has closed.</summary>
     public async Task<bool> DetachAsync(string connectionId)
@@ -159,7 +163,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     Task IAsyncObserver<RoomEvent>.OnNextAsync(RoomEvent item, StreamSequenceToken? token)
     {
         // The process's stream subscriptions share one consumer whose calls run one at a time: hand off and return.
-        _commands.Writer.TryWrite(new Command.Deliver(item, FromStream: true));
+        Enqueue(new Command.Deliver(item, FromStream: true));
         return Task.CompletedTask;
     }
 
@@ -169,6 +173,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     {
         _logger.LogWarning(ex, "The stream of room {Room} reported an error", _room);
         return Task.CompletedTask;
+    }
+
+    private void Enqueue(Command.Deliver deliver)
+    {
+        if (_commands.Writer.TryWrite(deliver))
+        {
+            Interlocked.Increment(ref _backlog.Count);
+        }
     }
 
     private async Task CloseAsync()
@@ -215,6 +227,11 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     {
         await foreach (var command in _commands.Reader.ReadAllAsync())
         {
+            if (command is Command.Deliver)
+            {
+                Interlocked.Decrement(ref _backlog.Count);
+            }
+
             try
             {
                 await HandleAsync(command);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Relay;
 
 /// <summary>Settings of the web front, bound from the configuration section <c>Relay</c>.</summary>
 public sealed class RelayOptions

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Grains.Abstractions;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Hubs;
 
 /// <summary>
 /// Turns a broken input rule, whether the hub or a grain found it, into a <see cref="HubException"/>

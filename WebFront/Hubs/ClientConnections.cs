@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat.WebFront.Security;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Hubs;
 
 /// <summary>
 /// The hub's connections, for the relay to write to directly: each event is serialized once and written

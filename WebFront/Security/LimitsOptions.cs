@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Abstractions;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Security;
 
 /// <summary>
 /// What one client may do, bound from the configuration section <c>Limits</c>; docs/limits.md lists each
@@ -29,6 +29,18 @@ public sealed class LimitsOptions
     /// no one.
     /// </summary>
     public int MaxPendingMessagesPerConnection { get; set; } = 256;
+
+    /// <summary>Messages this process may have waiting for their room to store them; past it sends are refused as busy.</summary>
+    public int MaxSendsInFlight { get; set; } = 2_000;
+
+    /// <summary>
+    /// Events the relay may have waiting to be written to this process's clients; past it sends are refused
+    /// as busy, so that an overloaded process sheds new work instead of falling further behind.
+    /// </summary>
+    public int MaxRelayBacklog { get; set; } = 20_000;
+
+    /// <summary>How long a send may wait for its room before it is answered with a "busy" refusal.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The largest frame a client may send, in bytes; a larger one closes that connection.</summary>
     public int MaximumReceiveMessageSize { get; set; } = 32 * 1024;
@@ -60,6 +72,12 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.ConnectionsPerAddress)} must be at least 1, not {options.ConnectionsPerAddress}.");
         if (options.MaxPendingMessagesPerConnection < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxPendingMessagesPerConnection)} must be at least 1, not {options.MaxPendingMessagesPerConnection}.");
+        if (options.MaxSendsInFlight < 1)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxSendsInFlight)} must be at least 1, not {options.MaxSendsInFlight}.");
+        if (options.MaxRelayBacklog < 1)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxRelayBacklog)} must be at least 1, not {options.MaxRelayBacklog}.");
+        if (options.SendTimeout < TimeSpan.FromMilliseconds(100))
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.SendTimeout)} must be at least 00:00:00.1, not {options.SendTimeout}.");
         if (options.MaximumReceiveMessageSize < 4096)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaximumReceiveMessageSize)} must be at least 4096, not {options.MaximumReceiveMessageSize}.");
         foreach (var origin in options.AllowedOrigins.Where(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/"))

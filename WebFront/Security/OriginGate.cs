@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Security;
 
 /// <summary>
 /// Refuses hub handshakes from pages of other sites (cross-site WebSocket hijacking: CORS does not apply

@@ -1,4 +1,4 @@
-namespace OrleansChat.WebFront;
+namespace OrleansChat.WebFront.Hubs;
 
 /// <summary>The names of the server-to-client methods of the chat hub (docs/protocol.md).</summary>
 public static class ChatClientMethods

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using OrleansChat.Grains.Abstractions;
+using OrleansChat.WebFront.Relay;
+using OrleansChat.WebFront.Security;
+
+namespace OrleansChat.WebFront.Hubs;
+
+/// <summary>
+/// Whether this process takes another message now. Past its capacity a process that keeps accepting only
+/// makes every answer later and never catches up, so it refuses at once instead, with a "busy" error the
+/// page retries after a backoff: when <see cref="LimitsOptions.MaxSendsInFlight"/> sends await their room,
+/// or when the relay has <see cref="LimitsOptions.MaxRelayBacklog"/> events not yet written to clients.
+/// A send that was taken is answered within <see cref="LimitsOptions.SendTimeout"/>, acknowledged or refused.
+/// </summary>
+public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limits)
+{
+    private int _inFlight;
+
+    /// <summary>Sends the message through <paramref name="send"/> if the process has room for it; refuses it as busy otherwise.</summary>
+    public async Task<ChatMessage> SendAsync(string room, Func<Task<ChatMessage>> send)
+    {
+        var options = limits.Value;
+        if (relay.Backlog > options.MaxRelayBacklog)
+        {
+            throw new ChatRuleException($"busy: this server has {relay.Backlog} events waiting for delivery; retry in a moment");
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > options.MaxSendsInFlight)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            throw new ChatRuleException($"busy: this server has {options.MaxSendsInFlight} messages waiting to be stored; retry in a moment");
+        }
+
+        try
+        {
+            return await send().WaitAsync(options.SendTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // The room may still store it; a retry with the same clientMessageId then returns the original.
+            throw new ChatRuleException($"busy: room '{room}' did not store the message within {options.SendTimeout.TotalSeconds:0.#} s; retry with the same clientMessageId");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+}
