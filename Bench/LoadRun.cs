@@ -247,6 +247,7 @@ public sealed class LoadRun
             instances = _settings.Urls.Count,
             connectSeconds = Math.Round(connectTime.TotalSeconds, 2),
             messagesAcknowledged = _ackedPerRoom.Sum(),
+            messagesSentInAll = Interlocked.Read(ref _sent), // the warm-up's too
             failedSends = Interlocked.Read(ref _failedSends),
             deliveriesExpected = expected,
             deliveriesReceived = received,

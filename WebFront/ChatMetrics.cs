@@ -44,5 +44,5 @@ public sealed class ChatMetrics
 
     public void Delivered(int connections) => _deliveries.Add(connections);
 
-    public void GapRepaired() => _gapsRepaired.Add(1);
+    public void GapsRepaired(int count) => _gapsRepaired.Add(count);
 }

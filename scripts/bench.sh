@@ -88,7 +88,11 @@ measure() { # output file, Bench arguments...
   if [ "${REDIS_STATS:-0}" = 1 ]; then bytes_before=$(redis_written) commands_before=$(redis_commands); fi
   bench "$@" | tee "$out"
   if [ "${REDIS_STATS:-0}" = 1 ]; then
-    echo "{\"mode\":\"redisStats\",\"bytesWritten\":$(( $(redis_written) - bytes_before )),\"commands\":$(( $(redis_commands) - commands_before ))}" | tee -a "$out"
+    local bytes=$(( $(redis_written) - bytes_before )) commands=$(( $(redis_commands) - commands_before ))
+    local sent; sent=$(grep -o '"messagesSentInAll":[0-9]*' "$out" | tail -n 1 | cut -d: -f2)
+    local key; key=$(redis-cli -p $redis_port --scan --pattern '*/log' | head -n 1)
+    local stored; stored=$(( $(redis-cli -p $redis_port --raw lindex "$key" -1 | wc -c) - 1 ))
+    echo "{\"mode\":\"redisStats\",\"bytesWritten\":$bytes,\"commands\":$commands,\"messages\":$sent,\"bytesPerMessage\":$(( bytes / sent )),\"storedBytesPerMessage\":$stored}" | tee -a "$out"
   fi
 }
 

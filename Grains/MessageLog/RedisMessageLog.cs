@@ -58,5 +58,5 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, Serializer<Cha
     }
 
     private (RedisKey Messages, RedisKey Seq) Keys(string room) =>
-        ($"{keyPrefix}/room/{{{room}}}/messages", $"{keyPrefix}/room/{{{room}}}/seq");
+        ($"{keyPrefix}/{{{room}}}/log", $"{keyPrefix}/{{{room}}}/seq");
 }

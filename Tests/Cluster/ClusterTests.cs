@@ -113,7 +113,7 @@ public sealed class ClusterTests(PublishedSilo silo, RedisServer redis)
         }
 
         // The user whose only connection died with the victim is announced as left and no longer listed.
-        await watcher.Notifications.WaitUntilAsync(n => n.Any(x => x is { User: "Ghost", Kind: "left" }), "Ghost's left notice", TestCluster.GhostBound);
+        await cluster.WithLogsOnFailure(watcher.Notifications.WaitUntilAsync(n => n.Any(x => x is { User: "Ghost", Kind: "left" }), "Ghost's left notice", TestCluster.GhostBound));
         // A join that raced the room's move may be missing from the new activation until the next presence
         // renewal adds it back (docs/architecture.md), so the list is checked once per renewal period.
         await using var late = await other.ConnectAsync();

@@ -63,8 +63,9 @@ public sealed class ResumingClient(string room, string user) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends until acknowledged: a failure the server reports as a rule is final; any other failure is
-    /// retried with the same client message id (the room answers a retry of a stored message with it).
+    /// Sends until acknowledged, as the page does: a failure the server reports as a rule is final; a "busy"
+    /// refusal (the room's silo is gone and the send timed out) and any other failure are retried with the
+    /// same client message id (the room answers a retry of a stored message with it).
     /// </summary>
     public async Task<ChatMessage> SendAsync(string text, string clientMessageId, Func<Task> onConnectionLost, TimeSpan giveUpAfter)
     {
@@ -97,7 +98,8 @@ public sealed class ResumingClient(string room, string user) : IAsyncDisposable
     }
 
     private static bool IsRule(Exception error) =>
-        error is HubException hub && hub.Message.Contains("HubException: ", StringComparison.Ordinal);
+        error is HubException hub && hub.Message.Contains("HubException: ", StringComparison.Ordinal)
+        && !hub.Message.Contains("HubException: busy: ", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {

@@ -67,7 +67,7 @@ public sealed class TestCluster : IAsyncDisposable
         catch (Exception failure)
         {
             var logs = Instances.Select((instance, i) =>
-                $"--- instance {i} ({instance.Address}):{Environment.NewLine}{string.Join(Environment.NewLine, instance.Process.Output.Items.Where(IsWorthReading).TakeLast(25))}");
+                $"--- instance {i} ({instance.Address}):{Environment.NewLine}{string.Join(Environment.NewLine, instance.Process.Output.Items.Where(IsWorthReading).TakeLast(40))}");
             throw new InvalidOperationException($"{failure.Message}{Environment.NewLine}{string.Join(Environment.NewLine, logs)}", failure);
         }
     }

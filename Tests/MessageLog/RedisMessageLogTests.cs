@@ -39,6 +39,22 @@ public sealed class RedisMessageLogTests(RedisServer redis) : MessageLogContract
         Assert.Equal(1_000, (await Log.ReadTailAsync(large, 2_000)).Messages.Count);
     }
 
+    [Fact]
+    public async Task AOneMessageAppendSendsRedisAtMostThreeTimesTheBytesItStores()
+    {
+        var room = Rooms.Fresh("log-weight");
+        var message = new ChatMessage(room, 1, Guid.NewGuid().ToString("N"), "user-1234", new string('x', 64), DateTimeOffset.UtcNow);
+        await Log.AppendAsync(Rooms.Fresh("log-weight-first"), 0, [message with { Room = "first" }], retain: 100); // the script's first use sends its text
+
+        var written = await BytesWrittenByAsync(() => Log.AppendAsync(room, 0, [message], retain: 100));
+        var stored = (await _connection.GetDatabase().ListRangeAsync(Assert.Single(await KeysAsync(room, "*")), 0, -1)).Sum(v => ((byte[])v!).Length);
+
+        Assert.True(written <= 3 * stored, $"an append of a {stored}-byte message sent {written} bytes");
+    }
+
+    private async Task<RedisKey[]> KeysAsync(string room, string pattern) =>
+        [.. (await _connection.GetServer(redis.ConnectionString).KeysAsync(pattern: $"*{room}*").ToArrayAsync()).Where(k => _connection.GetDatabase().KeyType(k) == RedisType.List)];
+
     /// <summary>Bytes Redis received for <paramref name="action"/>, less those of an INFO call.</summary>
     private async Task<long> BytesWrittenByAsync(Func<Task> action)
     {

@@ -8,11 +8,10 @@ namespace OrleansChat.WebFront.Relay;
 
 /// <summary>
 /// One room's events for this process's connections. It holds the stream subscription while any local
-/// connection is in the room, and hands every connection each message exactly once and in seq order:
-/// duplicates (the stream and the sender's fast path both deliver) are dropped, and a message that arrives
-/// ahead of a missing seq waits briefly for it (it is usually a stream hop behind) before the missing ones
-/// are fetched from the room grain. All delivery state is touched by one loop per room, so a slow room
-/// never holds up another and no locks guard the hot path.
+/// connection is in the room, and runs one loop per room that feeds every event to the room's
+/// <see cref="DeliveryOrder"/> (which decides who gets what, once and in seq order) and writes its
+/// decisions; it also fetches from the room grain what the order finds missing, and subscribes again when
+/// the stream falls silent. A slow room never holds up another and no locks guard the hot path.
 /// </summary>
 internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 {
@@ -37,11 +36,8 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private bool _closed;
 
     // Touched only by the loop.
-    private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
-    private long _streamSeq; // the highest seq the stream has brought, or a join snapshot already covered
-    private long? _awaitedSeq; // the room's last seq at the previous renewal, while the stream has not brought it
-    private readonly SortedDictionary<long, RoomEvent> _ahead = []; // messages waiting for a missing seq before them
-    private long? _gapSince; // when the oldest gap opened (Environment.TickCount64)
+    private readonly DeliveryOrder _order = new(GapGiveUp);
+    private readonly Deliveries _output = new();
     private bool _repairScheduled;
 
     private readonly RelayBacklog _backlog;
@@ -245,26 +241,20 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 
     private async Task HandleAsync(Command command)
     {
+        var now = Environment.TickCount64;
         switch (command)
         {
             case Command.Attach(var connectionId):
-                _listeners.TryAdd(connectionId, new Listener());
+                _order.Attach(connectionId);
                 break;
-            case Command.Activate(var connectionId, var lastSeq) when _listeners.TryGetValue(connectionId, out var listener):
-                ActivateListener(connectionId, listener, lastSeq);
+            case Command.Activate(var connectionId, var lastSeq):
+                _order.Activate(connectionId, lastSeq, now, _output);
                 break;
             case Command.Detach(var connectionId):
-                _listeners.Remove(connectionId);
+                _order.Detach(connectionId);
                 break;
             case Command.Deliver(var roomEvent, var fromStream):
-                if (fromStream && roomEvent.Message is { } fromTheStream)
-                {
-                    // Only the stream's own progress counts against silence: what the fast path and gap repairs
-                    // bring would hide a dead subscription, and with it every notification.
-                    _streamSeq = Math.Max(_streamSeq, fromTheStream.Seq);
-                }
-
-                DeliverEvent(roomEvent, _listeners);
+                _order.Receive(roomEvent, fromStream, now, _output);
                 break;
             case Command.CheckSilence(var lastSeq):
                 await CheckSilenceAsync(lastSeq);
@@ -273,164 +263,50 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
                 await RepairGapsAsync();
                 break;
         }
+
+        Flush();
+        if (_order.HasGap)
+        {
+            ScheduleRepair();
+        }
     }
 
-    private void ActivateListener(string connectionId, Listener listener, long lastSeq)
+    /// <summary>Writes what the ordering core decided.</summary>
+    private void Flush()
     {
-        listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
-        if (_streamSeq == 0)
+        foreach (var (method, argument, connectionIds) in _output.Items)
         {
-            // A fresh feed: its subscription brings only what comes after it, so the first join's snapshot
-            // is where the stream's own progress starts. Later joins must not move it, or they would hide a
-            // subscription that died since.
-            _streamSeq = lastSeq;
+            var written = _connections.Send(connectionIds, method, argument);
+            if (method == ChatClientMethods.Message)
+            {
+                _metrics.Delivered(written);
+            }
         }
 
-        if (listener.Pending is not { } pending)
-        {
-            return;
-        }
-
-        listener.Pending = null;
-        var only = new Dictionary<string, Listener> { [connectionId] = listener };
-        foreach (var roomEvent in pending)
-        {
-            DeliverEvent(roomEvent, only);
-        }
+        _output.Clear();
     }
 
     private async Task CheckSilenceAsync(long lastSeq)
     {
-        // A seq the room had reported one renewal ago and the stream still has not brought: it is silent.
-        if (_awaitedSeq is { } expected && _streamSeq < expected)
+        var (verdict, from) = _order.CheckSilence(lastSeq);
+        if (verdict == Silence.Alive)
         {
-            _logger.LogWarning("The stream of room {Room} fell silent before seq {Seq}; catching up and subscribing again", _room, expected);
-            await CatchUpAsync(lastSeq);
-            await ResubscribeAsync();
-            _streamSeq = Math.Max(_streamSeq, lastSeq); // a fresh subscription brings only what comes after it
-        }
-        else if (_awaitedSeq is { } reported && Lacks(reported + 1, _listeners))
-        {
-            // The stream is alive, yet a member still lacks a seq the room reported a renewal ago: the last
-            // message of a burst, with no later one to reveal the gap.
-            await CatchUpAsync(lastSeq);
-        }
-
-        _awaitedSeq = lastSeq > _streamSeq || Lacks(lastSeq + 1, _listeners) ? lastSeq : null;
-    }
-
-    private async Task CatchUpAsync(long lastSeq)
-    {
-        var from = _listeners.Values.Where(l => l.Pending is null).Select(l => l.Position!.Value).DefaultIfEmpty(lastSeq).Min();
-        foreach (var message in await FetchAsync(from, lastSeq + 1))
-        {
-            _metrics.GapRepaired();
-            Send(RoomEvent.Of(message), message, _listeners);
-        }
-
-        DrainAhead(force: false);
-    }
-
-    private void DeliverEvent(RoomEvent roomEvent, Dictionary<string, Listener> listeners)
-    {
-        if (roomEvent.Typing is { } typing)
-        {
-            // Ephemeral: only connections already live get it; a joining one has nothing to catch up on.
-            var live = listeners.Where(l => l.Value.Pending is null).Select(l => l.Key).ToList();
-            _connections.Send(live, ChatClientMethods.Typing, typing);
-        }
-        else if (roomEvent.Notification is { } notification)
-        {
-            var ready = new List<string>(listeners.Count);
-            foreach (var (connectionId, listener) in listeners)
-            {
-                if (listener.Pending is { } pending)
-                {
-                    pending.Add(roomEvent);
-                }
-                else
-                {
-                    ready.Add(connectionId);
-                }
-            }
-
-            _connections.Send(ready, ChatClientMethods.Notification, notification);
-        }
-        else if (roomEvent.Message is { } message)
-        {
-            DeliverMessage(roomEvent, message, listeners);
-        }
-    }
-
-    private void DeliverMessage(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners)
-    {
-        if (Lacks(message.Seq, listeners))
-        {
-            // Some connection lacks a seq before this one; most often it is a stream hop behind (another
-            // sender's message, or the stream copy of a message whose fast path lost the race). Wait for it.
-            _ahead.TryAdd(message.Seq, roomEvent);
-            _gapSince ??= Environment.TickCount64;
-            ScheduleRepair();
             return;
         }
 
-        Send(roomEvent, message, listeners);
-        DrainAhead(force: false);
-    }
-
-    /// <summary>Hands a message to every listener that has not had it yet.</summary>
-    private void Send(RoomEvent roomEvent, ChatMessage message, Dictionary<string, Listener> listeners)
-    {
-        var due = new List<string>(listeners.Count);
-        foreach (var (connectionId, listener) in listeners)
+        if (verdict == Silence.Silent)
         {
-            if (listener.Pending is { } pending)
-            {
-                pending.Add(roomEvent);
-            }
-            else if (message.Seq > listener.Position)
-            {
-                listener.Position = message.Seq;
-                due.Add(connectionId);
-            }
+            _logger.LogWarning("The stream of room {Room} fell silent; catching up and subscribing again", _room);
         }
 
-        _metrics.Delivered(_connections.Send(due, ChatClientMethods.Message, message));
-    }
-
-    /// <summary>Sends the waiting messages that no live connection lacks anything before, in seq order.</summary>
-    private void DrainAhead(bool force)
-    {
-        var sent = false;
-        while (_ahead.Count > 0)
+        var fetched = await FetchAsync(from, lastSeq + 1);
+        _metrics.GapsRepaired(fetched.Count);
+        if (verdict == Silence.Silent)
         {
-            var (seq, roomEvent) = _ahead.First();
-            if (!force && Lacks(seq, _listeners))
-            {
-                _gapSince = sent ? Environment.TickCount64 : _gapSince; // a later gap now comes first
-                return;
-            }
-
-            _ahead.Remove(seq);
-            Send(roomEvent, roomEvent.Message!, _listeners);
-            (force, sent) = (false, true);
+            await ResubscribeAsync();
         }
 
-        _gapSince = null;
-    }
-
-    /// <summary>Whether a live listener lacks a seq before <paramref name="seq"/>.</summary>
-    private static bool Lacks(long seq, Dictionary<string, Listener> listeners)
-    {
-        foreach (var listener in listeners.Values)
-        {
-            if (listener.Pending is null && seq > listener.Position + 1)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        _order.CaughtUp(fetched, lastSeq, resubscribed: verdict == Silence.Silent, Environment.TickCount64, _output);
     }
 
     private void ScheduleRepair()
@@ -444,42 +320,20 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         _ = Task.Delay(_gapWait).ContinueWith(_ => _commands.Writer.TryWrite(new Command.RepairGaps()), TaskScheduler.Default);
     }
 
-    /// <summary>
-    /// The wait is over and a gap is still open: fetch the missing messages from the room. What the room no
-    /// longer retains only the stream can still bring; after <see cref="GapGiveUp"/> the gap is skipped.
-    /// </summary>
+    /// <summary>The wait is over and a gap is still open: fetch the missing messages from the room.</summary>
     private async Task RepairGapsAsync()
     {
         _repairScheduled = false;
-        if (_ahead.Count == 0)
+        if (_order.GapToFetch() is not var (after, before))
         {
             return;
         }
 
-        var next = _ahead.Keys.First();
-        var from = _listeners.Values.Where(l => l.Pending is null && next > l.Position + 1).Select(l => l.Position!.Value).DefaultIfEmpty(next - 1).Min();
-        var fetched = await FetchAsync(from, next);
-        foreach (var missing in fetched)
-        {
-            if (Lacks(missing.Seq, _listeners))
-            {
-                break; // the room no longer has the seq before this one
-            }
-
-            _metrics.GapRepaired();
-            Send(RoomEvent.Of(missing), missing, _listeners);
-        }
-
-        DrainAhead(force: false);
-        if (_ahead.Count > 0 && Environment.TickCount64 - _gapSince >= GapGiveUp.TotalMilliseconds)
+        var fetched = await FetchAsync(after, before);
+        _metrics.GapsRepaired(fetched.Count);
+        if (_order.Repaired(fetched, Environment.TickCount64, _output) is var (from, next))
         {
             _logger.LogWarning("Room {Room}: the messages after seq {From} up to {Next} reached neither the stream nor the room's history; skipping them", _room, from, next);
-            DrainAhead(force: true);
-        }
-
-        if (_ahead.Count > 0)
-        {
-            ScheduleRepair();
         }
     }
 
@@ -502,14 +356,6 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
 
         return messages;
-    }
-
-    /// <summary>One connection's delivery state: the last seq it has, or the events kept while it joins.</summary>
-    private sealed class Listener
-    {
-        public long? Position { get; set; }
-
-        public List<RoomEvent>? Pending { get; set; } = [];
     }
 
     private abstract record Command

@@ -8,6 +8,8 @@ import { TYPING_NOTICE_EVERY_MS } from "./typing.js";
 export const session = { user: "", signedIn: false, connectedOnce: false, rooms: new Map() };
 
 const connection = createConnection();
+/** How the server's "busy, retry in a moment" refusals begin (docs/protocol.md). */
+const BUSY = "busy:";
 let view = null;
 
 /**
@@ -195,7 +197,11 @@ async function deliver(room, entry) {
     room.acknowledged(entry, await connection.invoke("Send", room.name, entry.text, entry.id));
   } catch (error) {
     const reason = refusal(error);
-    if (reason !== null) {
+    if (reason?.startsWith(BUSY)) {
+      // The room or the server is overloaded and said so at once: the message stays pending and goes again
+      // after a backoff with the same id, so it is stored once even if the first try landed after all.
+      setTimeout(() => deliver(room, entry), backoff(entry.attempts++));
+    } else if (reason !== null) {
       room.refused(entry, reason);
     } else if (connection.state === ConnectionState.Connected) {
       // The server failed (a room moving to another silo, say): try again soon. A dropped connection

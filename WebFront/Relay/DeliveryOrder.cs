@@ -1,0 +1,261 @@
+using OrleansChat.Grains.Abstractions;
+using OrleansChat.WebFront.Hubs;
+
+namespace OrleansChat.WebFront.Relay;
+
+/// <summary>
+/// The ordering core of one room's feed, pure and synchronous: which seq each local connection has, the
+/// events kept for connections still joining, and the messages waiting for a missing seq. An event goes
+/// in, the deliveries to make come out (<see cref="Deliveries"/>), and every connection gets each message
+/// after its join snapshot once and in seq order. The feed around it does the I/O: it writes the
+/// deliveries, fetches what <see cref="GapToFetch"/> and <see cref="CheckSilence"/> ask for from the room,
+/// and subscribes again when the stream fell silent. Times are <see cref="Environment.TickCount64"/>
+/// milliseconds, given by the caller.
+/// </summary>
+internal sealed class DeliveryOrder(TimeSpan gapGiveUp)
+{
+    private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, ChatMessage> _ahead = []; // messages waiting for a missing seq before them
+    private long _streamSeq; // the highest seq the stream has brought, or the first join snapshot of a fresh feed
+    private long? _awaitedSeq; // the room's last seq at the previous renewal, while someone still lacks it
+    private long? _gapSince; // when the oldest open gap opened
+
+    /// <summary>Whether messages wait for a missing seq: the feed should call <see cref="GapToFetch"/> after a short wait.</summary>
+    public bool HasGap => _ahead.Count > 0;
+
+    /// <summary>A connection is about to join: events from now on are kept for it until <see cref="Activate"/>.</summary>
+    public void Attach(string connectionId) => _listeners.TryAdd(connectionId, new Listener());
+
+    public void Detach(string connectionId) => _listeners.Remove(connectionId);
+
+    /// <summary>The connection's join snapshot ended at <paramref name="lastSeq"/>: what was kept for it after that goes out now.</summary>
+    public void Activate(string connectionId, long lastSeq, long now, Deliveries output)
+    {
+        if (!_listeners.TryGetValue(connectionId, out var listener))
+        {
+            return;
+        }
+
+        listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
+        if (_streamSeq == 0)
+        {
+            // A fresh feed: its subscription brings only what comes after it, so the first join's snapshot is
+            // where the stream's own progress starts. Later joins must not move it, or they would hide a
+            // subscription that died since.
+            _streamSeq = lastSeq;
+        }
+
+        if (listener.Pending is not { } pending)
+        {
+            return;
+        }
+
+        listener.Pending = null;
+        var only = new Dictionary<string, Listener>(StringComparer.Ordinal) { [connectionId] = listener };
+        foreach (var roomEvent in pending)
+        {
+            Receive(roomEvent, only, now, output);
+        }
+    }
+
+    /// <summary>An event from the stream (<paramref name="fromStream"/>) or from the sender's fast path.</summary>
+    public void Receive(RoomEvent roomEvent, bool fromStream, long now, Deliveries output)
+    {
+        if (fromStream && roomEvent.Message is { } fromTheStream)
+        {
+            // Only the stream's own progress counts against silence: what the fast path and repairs bring
+            // would hide a dead subscription, and with it every notification.
+            _streamSeq = Math.Max(_streamSeq, fromTheStream.Seq);
+        }
+
+        Receive(roomEvent, _listeners, now, output);
+    }
+
+    /// <summary>The seqs to fetch from the room for the oldest open gap: above After, below Before; null when none is open.</summary>
+    public (long After, long Before)? GapToFetch()
+    {
+        if (_ahead.Count == 0)
+        {
+            return null;
+        }
+
+        var next = _ahead.Keys.First();
+        var after = _listeners.Values.Where(l => l.Pending is null && next > l.Position + 1).Select(l => l.Position!.Value).DefaultIfEmpty(next - 1).Min();
+        return (after, next);
+    }
+
+    /// <summary>
+    /// What the room returned for <see cref="GapToFetch"/>. What it no longer retains only the stream can
+    /// still bring; a gap open for longer than the give-up time is skipped, and the skipped range returned.
+    /// </summary>
+    public (long After, long Before)? Repaired(IReadOnlyList<ChatMessage> fetched, long now, Deliveries output)
+    {
+        var gap = GapToFetch();
+        foreach (var missing in fetched)
+        {
+            if (Lacks(missing.Seq, _listeners))
+            {
+                break; // the room no longer has the seq before this one
+            }
+
+            Send(missing, _listeners, output);
+        }
+
+        DrainAhead(force: false, now, output);
+        if (_ahead.Count > 0 && now - _gapSince >= gapGiveUp.TotalMilliseconds)
+        {
+            DrainAhead(force: true, now, output);
+            return gap;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The room's last seq at a renewal. <see cref="Silence.Silent"/>: a seq it reported one renewal ago has
+    /// still not come from the stream, so the feed catches up and subscribes again. <see cref="Silence.Lacking"/>:
+    /// the stream is alive but a member lacks a seq reported a renewal ago (the last message of a burst).
+    /// Either way the feed fetches from <c>From</c> and hands the result to <see cref="CaughtUp"/>.
+    /// </summary>
+    public (Silence Verdict, long From) CheckSilence(long lastSeq)
+    {
+        var verdict = _awaitedSeq is { } expected && _streamSeq < expected ? Silence.Silent
+            : _awaitedSeq is { } reported && Lacks(reported + 1, _listeners) ? Silence.Lacking
+            : Silence.Alive;
+        if (verdict == Silence.Alive)
+        {
+            _awaitedSeq = lastSeq > _streamSeq || Lacks(lastSeq + 1, _listeners) ? lastSeq : null;
+        }
+
+        var from = _listeners.Values.Where(l => l.Pending is null).Select(l => l.Position!.Value).DefaultIfEmpty(lastSeq).Min();
+        return (verdict, from);
+    }
+
+    /// <summary>The messages fetched after <see cref="CheckSilence"/>; <paramref name="resubscribed"/> when a fresh subscription now starts at <paramref name="lastSeq"/>.</summary>
+    public void CaughtUp(IReadOnlyList<ChatMessage> fetched, long lastSeq, bool resubscribed, long now, Deliveries output)
+    {
+        foreach (var message in fetched)
+        {
+            Send(message, _listeners, output);
+        }
+
+        DrainAhead(force: false, now, output);
+        if (resubscribed)
+        {
+            _streamSeq = Math.Max(_streamSeq, lastSeq);
+        }
+
+        _awaitedSeq = lastSeq > _streamSeq || Lacks(lastSeq + 1, _listeners) ? lastSeq : null;
+    }
+
+    private void Receive(RoomEvent roomEvent, Dictionary<string, Listener> listeners, long now, Deliveries output)
+    {
+        if (roomEvent.Typing is { } typing)
+        {
+            // Ephemeral: only connections already live get it; a joining one has nothing to catch up on.
+            output.Add(ChatClientMethods.Typing, typing, [.. listeners.Where(l => l.Value.Pending is null).Select(l => l.Key)]);
+        }
+        else if (roomEvent.Notification is { } notification)
+        {
+            var ready = new List<string>(listeners.Count);
+            foreach (var (connectionId, listener) in listeners)
+            {
+                if (listener.Pending is { } pending)
+                {
+                    pending.Add(roomEvent);
+                }
+                else
+                {
+                    ready.Add(connectionId);
+                }
+            }
+
+            output.Add(ChatClientMethods.Notification, notification, ready);
+        }
+        else if (roomEvent.Message is { } message)
+        {
+            if (Lacks(message.Seq, listeners))
+            {
+                // Some connection lacks a seq before this one; most often it is a stream hop behind (another
+                // sender's message, or the stream copy of a message whose fast path lost the race). Wait for it.
+                _ahead.TryAdd(message.Seq, message);
+                _gapSince ??= now;
+                return;
+            }
+
+            Send(message, listeners, output);
+            DrainAhead(force: false, now, output);
+        }
+    }
+
+    /// <summary>Hands a message to every listener that has not had it yet; joining ones keep it.</summary>
+    private static void Send(ChatMessage message, Dictionary<string, Listener> listeners, Deliveries output)
+    {
+        var due = new List<string>(listeners.Count);
+        foreach (var (connectionId, listener) in listeners)
+        {
+            if (listener.Pending is { } pending)
+            {
+                pending.Add(RoomEvent.Of(message));
+            }
+            else if (message.Seq > listener.Position)
+            {
+                listener.Position = message.Seq;
+                due.Add(connectionId);
+            }
+        }
+
+        output.Add(ChatClientMethods.Message, message, due);
+    }
+
+    /// <summary>Sends the waiting messages that no live connection lacks anything before, in seq order.</summary>
+    private void DrainAhead(bool force, long now, Deliveries output)
+    {
+        var sent = false;
+        while (_ahead.Count > 0)
+        {
+            var (seq, message) = _ahead.First();
+            if (!force && Lacks(seq, _listeners))
+            {
+                _gapSince = sent ? now : _gapSince; // a later gap now comes first
+                return;
+            }
+
+            _ahead.Remove(seq);
+            Send(message, _listeners, output);
+            (force, sent) = (false, true);
+        }
+
+        _gapSince = null;
+    }
+
+    /// <summary>Whether a live listener lacks a seq before <paramref name="seq"/>.</summary>
+    private static bool Lacks(long seq, Dictionary<string, Listener> listeners)
+    {
+        foreach (var listener in listeners.Values)
+        {
+            if (listener.Pending is null && seq > listener.Position + 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One connection's delivery state: the last seq it has, or the events kept while it joins.</summary>
+    private sealed class Listener
+    {
+        public long? Position { get; set; }
+
+        public List<RoomEvent>? Pending { get; set; } = [];
+    }
+}
+
+/// <summary>What a renewal's silence check found (<see cref="DeliveryOrder.CheckSilence"/>).</summary>
+internal enum Silence
+{
+    Alive,
+    Lacking,
+    Silent,
+}
