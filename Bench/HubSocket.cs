@@ -21,10 +21,13 @@ public sealed class HubSocket : IAsyncDisposable
     private int _nextId;
 
     /// <summary>
-    /// Called for each server-to-client invocation with its target, first argument and the
-    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp of its arrival. The argument is valid only during the call.
+    /// Called for each <c>message</c> the server sends, with its seq, its text (UTF-8, as sent: the
+    /// benchmark's texts need no unescaping) and the <see cref="System.Diagnostics.Stopwatch"/> timestamp
+    /// of its arrival. Other server-to-client calls are ignored. The text is valid only during the call.
     /// </summary>
-    public Action<string, JsonElement, long>? OnInvocation { get; set; }
+    public MessageHandler? OnMessage { get; set; }
+
+    public delegate void MessageHandler(long seq, ReadOnlySpan<byte> text, long receivedAt);
 
     /// <summary>Completes when the server closes the connection; true when it allowed reconnecting.</summary>
     public Task Closed => _closed.Task;
@@ -134,6 +137,18 @@ public sealed class HubSocket : IAsyncDisposable
 
     private void Handle(ReadOnlyMemory<byte> record, long receivedAt)
     {
+        // Messages are nearly all the traffic: read them with a forward-only reader and no allocations, so
+        // the generator stays well below its core at tens of thousands of deliveries per second.
+        if (record.Span.StartsWith("{\"type\":1,\"target\":\"message\""u8))
+        {
+            if (OnMessage is { } onMessage && ReadMessage(record.Span, out var seq, out var text))
+            {
+                onMessage(seq, text, receivedAt);
+            }
+
+            return;
+        }
+
         using var document = JsonDocument.Parse(record);
         var root = document.RootElement;
         if (!root.TryGetProperty("type", out var type))
@@ -143,9 +158,6 @@ public sealed class HubSocket : IAsyncDisposable
 
         switch (type.GetInt32())
         {
-            case 1 when OnInvocation is { } onInvocation:
-                onInvocation(root.GetProperty("target").GetString()!, root.GetProperty("arguments")[0], receivedAt);
-                break;
             case 3:
                 TaskCompletionSource<JsonElement>? completion;
                 lock (_gate)
@@ -167,6 +179,32 @@ public sealed class HubSocket : IAsyncDisposable
                 AllowReconnect = root.TryGetProperty("allowReconnect", out var allow) && allow.GetBoolean();
                 break;
         }
+    }
+
+    /// <summary>The seq and text of the ChatMessage in a <c>message</c> invocation.</summary>
+    private static bool ReadMessage(ReadOnlySpan<byte> record, out long seq, out ReadOnlySpan<byte> text)
+    {
+        seq = -1;
+        text = default;
+        var reader = new Utf8JsonReader(record);
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 3)
+            {
+                continue; // the ChatMessage's own properties are at depth 3 (record, arguments, message, property)
+            }
+
+            if (reader.ValueTextEquals("seq"u8) && reader.Read())
+            {
+                seq = reader.GetInt64();
+            }
+            else if (reader.ValueTextEquals("text"u8) && reader.Read())
+            {
+                text = reader.ValueSpan;
+            }
+        }
+
+        return seq >= 0;
     }
 
     private void FailPending(Exception error)

@@ -24,7 +24,8 @@ public static class IdleMode
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var cpu = servers.Select((s, i) => s.CpuTime() - cpuBefore[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+        var cpuEach = servers.Select((s, i) => s.CpuTime() - cpuBefore[i]).ToList();
+        var cpu = cpuEach.Aggregate(TimeSpan.Zero, (a, b) => a + b);
         var rssAfter = servers.Sum(s => s.RssBytes());
 
         var result = new
@@ -35,10 +36,11 @@ public static class IdleMode
             connectSeconds = Math.Round(crowd.ConnectTime.TotalSeconds, 2),
             rssBeforeMb = Math.Round(rssBefore / 1048576.0, 1),
             rssAfterMb = Math.Round(rssAfter / 1048576.0, 1),
-            kbPerConnection = Math.Round((rssAfter - rssBefore) / 1024.0 / clients, 1),
+            kbPerConnection = clients == 0 ? (double?)null : Math.Round((rssAfter - rssBefore) / 1024.0 / clients, 1),
             idleCpuPercent = Math.Round(100 * cpu / elapsed, 1),
+            idleCpuPercentEach = cpuEach.Select(c => Math.Round(100 * c / elapsed, 1)).ToArray(),
         };
-        Console.WriteLine($"idle: {clients} joined clients add {result.kbPerConnection} KB each ({result.rssBeforeMb} -> {result.rssAfterMb} MB); idle CPU {result.idleCpuPercent}%");
+        Console.WriteLine($"idle: {clients} joined clients add {result.kbPerConnection} KB each ({result.rssBeforeMb} -> {result.rssAfterMb} MB); idle CPU {result.idleCpuPercent}% ({string.Join(", ", result.idleCpuPercentEach)} per instance)");
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }

@@ -15,6 +15,9 @@ public sealed record LoadSettings(
     /// </summary>
     public IReadOnlyList<(TimeSpan From, double Rate)> Schedule { get; init; } = [];
 
+    /// <summary>The Redis endpoint whose traffic counters the run reports per message (<c>--redis</c>), if any.</summary>
+    public string? Redis { get; init; }
+
     /// <summary>The per-sender rate at <paramref name="sinceMeasuring"/> into the measured period (negative: warming up).</summary>
     public double RateAt(TimeSpan sinceMeasuring) =>
         Schedule.LastOrDefault(step => sinceMeasuring >= step.From) is { Rate: > 0 } step ? step.Rate : MessagesPerSecond;
@@ -22,7 +25,10 @@ public sealed record LoadSettings(
     public static LoadSettings From(BenchOptions options) => new(
         options.Urls, options.Number("rooms", 10), options.Number("clients", 20), options.Number("senders", 2),
         double.Parse(options.Text("rate", "5"), System.Globalization.CultureInfo.InvariantCulture), options.Number("size", 100),
-        TimeSpan.FromSeconds(options.Number("warmup", 3)), TimeSpan.FromSeconds(options.Number("duration", 10)));
+        TimeSpan.FromSeconds(options.Number("warmup", 3)), TimeSpan.FromSeconds(options.Number("duration", 10)))
+    {
+        Redis = options.Values.GetValueOrDefault("redis"),
+    };
 
     public double OfferedDeliveriesPerSecond => Rooms * SendersPerRoom * MessagesPerSecond * ClientsPerRoom;
 }
@@ -43,6 +49,7 @@ public sealed class LoadRun
     private readonly long[] _ackedPerRoom;
     private long _received, _duplicates, _outOfOrder, _sent, _failedSends, _refusedBusy;
     private long _measureStarted;
+    private RedisCounters? _redis; // what Redis received during the measured period
     private volatile int _phase;
     private int _closedEarly;
 
@@ -65,6 +72,7 @@ public sealed class LoadRun
             await Task.Delay(settings.Warmup);
 
             var cpuBefore = servers.Select(s => s.CpuTime()).ToList();
+            var redisBefore = RedisCounters.Read(settings.Redis);
             var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var measureStarted = Stopwatch.GetTimestamp();
             run._measureStarted = Stopwatch.GetTimestamp();
@@ -72,7 +80,11 @@ public sealed class LoadRun
             await Task.Delay(settings.Duration);
             run._phase = Draining;
             var measured = Stopwatch.GetElapsedTime(measureStarted);
-            var serverCpu = servers.Select((s, i) => s.CpuTime() - cpuBefore[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
+            var serverCpuEach = servers.Select((s, i) => s.CpuTime() - cpuBefore[i]).ToList();
+            var redisAfter = RedisCounters.Read(settings.Redis);
+            run._redis = redisBefore is null || redisAfter is null ? null
+                : new RedisCounters(redisAfter.InputBytes - redisBefore.InputBytes, redisAfter.Commands - redisBefore.Commands);
+            var serverCpu = serverCpuEach.Aggregate(TimeSpan.Zero, (a, b) => a + b);
             var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore;
 
             await stop.CancelAsync();
@@ -85,7 +97,7 @@ public sealed class LoadRun
             }
 
             run._closedEarly = clients.Count(c => c.Socket.Closed.IsCompleted);
-            return run.Result(connectTime, measured, expected, serverCpu, ownCpu, servers);
+            return run.Result(connectTime, measured, expected, serverCpuEach, ownCpu, servers);
         }
         finally
         {
@@ -109,7 +121,7 @@ public sealed class LoadRun
                 var (room, index) = (i / _settings.ClientsPerRoom, i % _settings.ClientsPerRoom);
                 var socket = await HubSocket.ConnectAsync(_settings.Urls[i % _settings.Urls.Count], CancellationToken.None);
                 var client = new Client(socket, room, $"{roomPrefix}-{room}", index < _settings.SendersPerRoom);
-                socket.OnInvocation = (target, argument, receivedAt) => Receive(client, target, argument, receivedAt);
+                socket.OnMessage = (seq, text, receivedAt) => Receive(client, seq, text, receivedAt);
                 await socket.InvokeAsync("Join", client.RoomName, $"user-{i}", null);
                 clients[i] = client;
             }
@@ -184,15 +196,9 @@ public sealed class LoadRun
         }
     }
 
-    private void Receive(Client client, string target, JsonElement argument, long receivedAt)
+    private void Receive(Client client, long seq, ReadOnlySpan<byte> text, long receivedAt)
     {
-        if (target != "message")
-        {
-            return;
-        }
-
-        var seq = argument.GetProperty("seq").GetInt64();
-        var (phase, sentAt) = SendStamp(argument.GetProperty("text").GetString()!);
+        var (phase, sentAt) = SendStamp(text);
         lock (client)
         {
             if (!client.Seen.Add(seq))
@@ -223,16 +229,16 @@ public sealed class LoadRun
     }
 
     /// <summary>Reads the "phase|timestamp|padding" a sender puts in its text.</summary>
-    private static (int Phase, long SentAt) SendStamp(string text)
+    private static (int Phase, long SentAt) SendStamp(ReadOnlySpan<byte> text)
     {
-        var rest = text.AsSpan();
-        var phase = int.Parse(rest[..rest.IndexOf('|')]);
-        rest = rest[(rest.IndexOf('|') + 1)..];
-        return (phase, long.Parse(rest[..rest.IndexOf('|')]));
+        var phase = int.Parse(text[..text.IndexOf((byte)'|')]);
+        var rest = text[(text.IndexOf((byte)'|') + 1)..];
+        return (phase, long.Parse(rest[..rest.IndexOf((byte)'|')]));
     }
 
-    private JsonElement Result(TimeSpan connectTime, TimeSpan measured, long expected, TimeSpan serverCpu, TimeSpan ownCpu, IReadOnlyList<ServerProcess> servers)
+    private JsonElement Result(TimeSpan connectTime, TimeSpan measured, long expected, List<TimeSpan> serverCpuEach, TimeSpan ownCpu, IReadOnlyList<ServerProcess> servers)
     {
+        var serverCpu = serverCpuEach.Aggregate(TimeSpan.Zero, (a, b) => a + b);
         var (p50, p90, p99, max) = _delivery.Summary();
         var ack = _acknowledgement.Summary();
         var received = Interlocked.Read(ref _received);
@@ -259,10 +265,13 @@ public sealed class LoadRun
             latencyMs = new { p50 = Math.Round(p50, 2), p90 = Math.Round(p90, 2), p99 = Math.Round(p99, 2), max = Math.Round(max, 2) },
             ackLatencyMs = new { p50 = Math.Round(ack.P50, 2), p99 = Math.Round(ack.P99, 2) },
             refusedBusy = Interlocked.Read(ref _refusedBusy),
+            redisBytesPerMessage = _redis is null || _ackedPerRoom.Sum() == 0 ? (long?)null : _redis.InputBytes / _ackedPerRoom.Sum(),
+            redisCommandsPerMessage = _redis is null || _ackedPerRoom.Sum() == 0 ? (double?)null : Math.Round((double)_redis.Commands / _ackedPerRoom.Sum(), 2),
             answerLatencyMs = new { p99 = Math.Round(_answer.Summary().P99, 2), max = Math.Round(_answer.Summary().Max, 2) },
             p99MsBySecond = _settings.Schedule.Count == 0 ? null
                 : _deliveryBySecond.OrderBy(b => b.Key).Select(b => Math.Round(b.Value.Summary().P99, 1)).ToArray(),
             serverCpuPercent = servers.Count == 0 ? (double?)null : Math.Round(100 * serverCpu / measured, 1),
+            serverCpuPercentEach = serverCpuEach.Select(c => Math.Round(100 * c / measured, 1)).ToArray(),
             serverCpuMicrosPerDelivery = servers.Count == 0 || received == 0 ? (double?)null : Math.Round(serverCpu.TotalMicroseconds / received, 2),
             serverPeakRssMb = servers.Count == 0 ? (double?)null : Math.Round(servers.Sum(s => s.PeakRssBytes()) / 1048576.0, 1),
             serverRssKbPerConnection = servers.Count == 0 ? (double?)null : Math.Round(servers.Sum(s => s.RssBytes()) / 1024.0 / connections, 1),

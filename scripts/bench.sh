@@ -11,10 +11,11 @@
 #   BASELINE=1 scripts/bench.sh ...              then the same run against a fresh bare SignalR hub (Bench/Baseline),
 #                                                pinned the same way, and the ratios of the two
 #   WARMUP=30 scripts/bench.sh ...               seconds of warm-up load (default 30)
-#   REDIS_STATS=1 REDIS=1 scripts/bench.sh ...   also report Redis commands and bytes written per acknowledged message
+#   BUILD=dir scripts/bench.sh ...               publish into dir once and reuse it in later runs (a series of runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
+build=${BUILD:-$work}
 port=${PORT:-9400}
 redis_port=6399
 pids=()
@@ -27,8 +28,10 @@ trap 'stop_all; rm -rf "$work"' EXIT
 
 if [ "${PIN:-1}" = 1 ]; then server_cpu=(taskset -c 0) load_cpu=(taskset -c 1); else server_cpu=() load_cpu=(); fi
 # The published image's build (Dockerfile): the same command, so the same runtime settings.
-dotnet publish Silo/Silo.csproj -c Release -o "$work/silo" --nologo -v quiet >/dev/null
-dotnet build Bench -c Release -o "$work/bench" --nologo -v quiet >/dev/null
+if [ ! -f "$build/silo/OrleansChat.Silo.dll" ] || [ ! -f "$build/bench/OrleansChat.Bench.dll" ]; then
+  dotnet publish Silo/Silo.csproj -c Release -o "$build/silo" --nologo -v quiet >/dev/null
+  dotnet build Bench -c Release -o "$build/bench" --nologo -v quiet >/dev/null
+fi
 
 export Limits__ConnectionsPerAddress=1000000 Limits__NewConnectionsPerAddress__Burst=1000000 \
   Limits__NewConnectionsPerAddress__Refill=1000000 Limits__MessagesPerConnection__Burst=1000000 \
@@ -56,26 +59,25 @@ start_service() {
   fi
   for i in $(seq 0 $((instances - 1))); do
     PORT=$((port + i)) Orleans__ClusterId=bench-$$ Orleans__SiloPort=$((11499 + i)) Orleans__GatewayPort=$((30499 + i)) \
-      "${server_cpu[@]}" dotnet "$work/silo/OrleansChat.Silo.dll" >"$work/silo-$i.log" 2>&1 &
+      "${server_cpu[@]}" dotnet "$build/silo/OrleansChat.Silo.dll" >"$work/silo-$i.log" 2>&1 &
     pids+=($!) servers+=($!) urls+=("http://127.0.0.1:$((port + i))")
   done
   for i in "${!servers[@]}"; do wait_started "$work/silo-$i.log" "${servers[$i]}"; done
 }
 
+baseline_url=none
 start_baseline() {
-  urls=("http://127.0.0.1:$port") servers=()
-  "${server_cpu[@]}" dotnet "$work/bench/OrleansChat.Bench.dll" baseline --port "$port" >"$work/baseline.log" 2>&1 &
+  baseline_url="http://127.0.0.1:$port"
+  urls=("$baseline_url") servers=()
+  "${server_cpu[@]}" dotnet "$build/bench/OrleansChat.Bench.dll" baseline --port "$port" >"$work/baseline.log" 2>&1 &
   pids+=($!) servers+=($!)
   wait_started "$work/baseline.log" "${servers[0]}"
 }
 
 bench() {
-  "${load_cpu[@]}" dotnet "$work/bench/OrleansChat.Bench.dll" "$@" \
+  "${load_cpu[@]}" dotnet "$build/bench/OrleansChat.Bench.dll" "$@" \
     --urls "$(IFS=,; echo "${urls[*]}")" --pids "$(IFS=,; echo "${servers[*]}")"
 }
-
-redis_written() { redis-cli -p $redis_port info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes:\(.*\)/\1/p'; }
-redis_commands() { redis-cli -p $redis_port info stats | tr -d '\r' | sed -n 's/^total_commands_processed:\(.*\)/\1/p'; }
 
 # Warm-up with the same rooms and clients as the measured run, so the code paths it takes are the warm ones.
 measure() { # output file, Bench arguments...
@@ -84,15 +86,13 @@ measure() { # output file, Bench arguments...
     load|knee|overload) bench load "${@:2}" --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
     *) bench load --rooms 10 --clients 20 --senders 2 --rate 5 --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
   esac
-  local bytes_before commands_before
-  if [ "${REDIS_STATS:-0}" = 1 ]; then bytes_before=$(redis_written) commands_before=$(redis_commands); fi
-  bench "$@" | tee "$out"
-  if [ "${REDIS_STATS:-0}" = 1 ]; then
-    local bytes=$(( $(redis_written) - bytes_before )) commands=$(( $(redis_commands) - commands_before ))
-    local sent; sent=$(grep -o '"messagesSentInAll":[0-9]*' "$out" | tail -n 1 | cut -d: -f2)
+  if [ "${REDIS:-0}" = 1 ] && [ -n "${servers[*]}" ] && [ "${urls[0]}" != "$baseline_url" ]; then
+    bench "$@" --redis 127.0.0.1:$redis_port | tee "$out"
+    # What one stored message weighs in Redis, next to what the run wrote per message (redisBytesPerMessage).
     local key; key=$(redis-cli -p $redis_port --scan --pattern '*/log' | head -n 1)
-    local stored; stored=$(( $(redis-cli -p $redis_port --raw lindex "$key" -1 | wc -c) - 1 ))
-    echo "{\"mode\":\"redisStats\",\"bytesWritten\":$bytes,\"commands\":$commands,\"messages\":$sent,\"bytesPerMessage\":$(( bytes / sent )),\"storedBytesPerMessage\":$stored}" | tee -a "$out"
+    echo "{\"mode\":\"redisStored\",\"storedBytesPerMessage\":$(( $(redis-cli -p $redis_port --raw lindex "$key" -1 | wc -c) - 1 ))}" | tee -a "$out"
+  else
+    bench "$@" | tee "$out"
   fi
 }
 
@@ -104,5 +104,5 @@ if [ "${BASELINE:-0}" = 1 ]; then
   echo "--- bare SignalR hub (Bench/Baseline), same run:"
   start_baseline
   measure "$work/baseline.out" "$@"
-  "${load_cpu[@]}" dotnet "$work/bench/OrleansChat.Bench.dll" compare --service "$work/service.out" --baseline "$work/baseline.out"
+  "${load_cpu[@]}" dotnet "$build/bench/OrleansChat.Bench.dll" compare --service "$work/service.out" --baseline "$work/baseline.out"
 fi
