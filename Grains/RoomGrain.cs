@@ -22,15 +22,21 @@ public sealed class RoomGrain(
     // stream queue must not hold up every acknowledgement, and relays repair what the stream missed.
     private static readonly TimeSpan PublishWait = TimeSpan.FromSeconds(1);
 
+    // How long a change of presence waits before it is stored, gathering the changes that follow it.
+    private static readonly TimeSpan PresenceWriteDelay = TimeSpan.FromMilliseconds(100);
+
     // Group commit. What joins and readers see is the stored history (_history up to _lastSeq); messages
     // accepted since then wait in _queued for the next append to the log, or are in the append in flight.
     private readonly List<Accepted> _queued = [];
     private readonly Dictionary<string, Accepted> _unstored = new(StringComparer.Ordinal);
     private List<ChatMessage> _history = [];
+    private RecentMessageIds _recentIds = null!;
     private long _lastSeq, _nextSeq;
     private bool _writing;
     private TokenBucketRateLimiter? _messageLimiter;
     private int _storedPresenceVersion;
+    private IGrainTimer? _presenceWrite; // armed while a change waits to be stored
+    private bool _presenceWriting;
     private IAsyncStream<RoomEvent> _stream = null!;
 
     private string Room => this.GetPrimaryKeyString();
@@ -54,12 +60,21 @@ public sealed class RoomGrain(
 
         var tail = await log.ReadTailAsync(Room, options.Value.HistoryLimit);
         (_history, _lastSeq, _nextSeq) = ([.. tail.Messages], tail.LastSeq, tail.LastSeq);
+        _recentIds = new RecentMessageIds(options.Value.RetryWindow, options.Value.MaxRetryIds);
+        foreach (var message in _history)
+        {
+            _recentIds.Add(message, time.GetUtcNow());
+        }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _messageLimiter?.Dispose();
-        return Task.CompletedTask;
+        // The next activation rebuilds presence from what was stored; relays' renewals fill in the rest.
+        if (!_presenceWriting)
+        {
+            await WritePresenceAsync(cancellationToken);
+        }
     }
 
     public async Task<JoinResult> JoinAsync(string relayId, string connectionId, string user, long? sinceSeq)
@@ -97,7 +112,7 @@ public sealed class RoomGrain(
         user = ChatRules.NormalizeUser(user);
         text = ChatRules.NormalizeText(text);
         var id = ChatRules.NormalizeClientMessageId(clientMessageId);
-        if (id is not null && (_history.Find(m => m.Id == id) ?? _unstored.GetValueOrDefault(id)?.Message) is { } original)
+        if (id is not null && (_recentIds.Find(id) ?? _history.Find(m => m.Id == id) ?? _unstored.GetValueOrDefault(id)?.Message) is { } original)
         {
             if (original.User != user)
             {
@@ -161,34 +176,58 @@ public sealed class RoomGrain(
         }
     }
 
-    /// <summary>Stores presence if it changed, announces who left, and keeps the room active while occupied.</summary>
+    /// <summary>Stores presence soon if it changed, announces who left, and keeps the room active while occupied.</summary>
     private async Task MembershipChangedAsync(List<string> left)
     {
         KeepActiveWhileOccupied();
-        await StorePresenceAsync();
+        StorePresenceSoon();
         foreach (var user in left)
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
         }
     }
 
-    /// <summary>Stores who is in the room when that changed. Presence is not acknowledged data: a failed write is logged and retried with the next change.</summary>
-    private async Task StorePresenceAsync()
+    /// <summary>
+    /// Stores who is in the room when that changed, without holding up the call that changed it: a timer
+    /// writes shortly after the first change, each write storing every change made before it began, so a
+    /// storm of thousands of rejoins is a handful of writes rather than thousands of serial ones. Presence is
+    /// not acknowledged data: a failed write is logged and retried with the next change, and relays'
+    /// renewals restore what a lost one missed.
+    /// </summary>
+    private void StorePresenceSoon()
     {
         if (_members.Version == _storedPresenceVersion)
         {
             return;
         }
 
-        presence.State.Connections = _members.Snapshot();
+        _presenceWrite ??= this.RegisterGrainTimer(WritePresenceAsync, new GrainTimerCreationOptions(PresenceWriteDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
+        if (!_presenceWriting)
+        {
+            _presenceWrite.Change(PresenceWriteDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task WritePresenceAsync(CancellationToken cancellationToken)
+    {
+        _presenceWriting = true;
         try
         {
-            await presence.WriteStateAsync();
-            _storedPresenceVersion = _members.Version;
+            while (_members.Version != _storedPresenceVersion && !cancellationToken.IsCancellationRequested)
+            {
+                var version = _members.Version;
+                presence.State.Connections = _members.Snapshot();
+                await presence.WriteStateAsync(cancellationToken);
+                _storedPresenceVersion = version;
+            }
         }
         catch (Exception exception)
         {
             logger.LogWarning(exception, "Room {Room} could not store its presence", Room);
+        }
+        finally
+        {
+            _presenceWriting = false;
         }
     }
 
@@ -235,6 +274,7 @@ public sealed class RoomGrain(
                 _lastSeq = messages[^1].Seq;
                 foreach (var accepted in batch)
                 {
+                    _recentIds.Add(accepted.Message, time.GetUtcNow());
                     _unstored.Remove(accepted.Message.Id);
                     accepted.Stored.TrySetResult(accepted.Message);
                 }

@@ -21,6 +21,16 @@ public sealed class RoomOptions
     public TimeSpan PresenceSweepPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a room recognizes a retried <c>clientMessageId</c> (and answers with the stored original),
+    /// independent of <see cref="HistoryLimit"/>, while it stays active: a client reconnecting after a long
+    /// backoff into a busy room must not store its message twice.
+    /// </summary>
+    public TimeSpan RetryWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>At most this many recent ids per room are kept for <see cref="RetryWindow"/> (the oldest go first).</summary>
+    public int MaxRetryIds { get; set; } = 20_000;
+
+    /// <summary>
     /// How many accepted messages may wait for the room's next append; past it a send is refused as busy.
     /// One append's round trip is a few milliseconds, so this is far above what a healthy store lets queue.
     /// </summary>
@@ -37,6 +47,10 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
         List<string> errors = [];
         if (options.HistoryLimit is < 1 or > 10_000)
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.HistoryLimit)} must be 1 to 10000, not {options.HistoryLimit}.");
+        if (options.RetryWindow < TimeSpan.Zero)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.RetryWindow)} must not be negative, not {options.RetryWindow}.");
+        if (options.MaxRetryIds < options.HistoryLimit)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxRetryIds)} must be at least {nameof(RoomOptions.HistoryLimit)} ({options.HistoryLimit}), not {options.MaxRetryIds}.");
         if (options.MaxQueuedMessages is < 1 or > 100_000)
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxQueuedMessages)} must be 1 to 100000, not {options.MaxQueuedMessages}.");
         if (options.PresenceLease < TimeSpan.FromSeconds(1))

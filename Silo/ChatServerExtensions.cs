@@ -10,6 +10,9 @@ public static class ChatServerExtensions
     /// <summary>The port the chat listens on when <c>PORT</c> is not set.</summary>
     public const int DefaultPort = 8080;
 
+    /// <summary>How long the host waits for its services to stop; <see cref="StopDeadline"/> ends the process 1 s after.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(8);
+
     /// <summary>
     /// Everything one chat process runs for its <see cref="ChatRole"/>, listening on <c>$PORT</c> or 8080:
     /// the silo, the hub and the page, or a part of them, plus health endpoints and metrics.
@@ -23,7 +26,7 @@ public static class ChatServerExtensions
         // Explicit, so that neither ASPNETCORE_URLS nor a launch profile moves the chat off $PORT.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
         // Cloud Run sends SIGKILL 10 s after SIGTERM.
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(8));
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
 
         if (deployment.Redis is { } redis)
         {
@@ -51,6 +54,9 @@ public static class ChatServerExtensions
 
     public static WebApplication MapChatServer(this WebApplication app)
     {
+        // Connected here, on start, rather than by the first room that needs it: a synchronous connect made
+        // inside the first burst of room activations blocked thread-pool threads for seconds on one core.
+        _ = app.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>();
         if (app.Services.GetRequiredService<ChatDeployment>().Role.ServesClients())
         {
             app.MapWebFront();

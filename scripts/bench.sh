@@ -18,11 +18,17 @@ work=$(mktemp -d)
 build=${BUILD:-$work}
 port=${PORT:-9400}
 redis_port=6399
-pids=()
+pids=() servers=()
+# The servers first, while Redis still answers them; each gets Cloud Run's 10 s after SIGTERM, then SIGKILL.
 stop_all() {
+  for pid in "${servers[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${servers[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then echo "server $pid still running 10 s after SIGTERM; killing it" >&2; kill -KILL "$pid"; fi
+  done
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
-  pids=()
+  pids=() servers=()
 }
 trap 'stop_all; rm -rf "$work"' EXIT
 

@@ -13,7 +13,7 @@ proxy_port=${PROXY_PORT:-8080}
 first_port=${FIRST_PORT:-8081}
 redis_port=${REDIS_PORT:-6390}
 work=$(mktemp -d)
-pids=()
+pids=() instances=()
 
 for tool in redis-server nginx; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || {
@@ -26,6 +26,10 @@ PATH=$PATH:/usr/sbin
 stop() {
   trap - EXIT INT TERM
   echo "Stopping ${#pids[@]} processes ..."
+  # The instances first, while Redis still answers them (they hand their rooms back there); Redis and the
+  # proxy after they are gone.
+  for pid in "${instances[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${instances[@]}"; do wait "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -45,7 +49,7 @@ for i in $(seq 0 $((count - 1))); do
   Orleans__ClusterId=local-cluster Orleans__AdvertisedIP=127.0.0.1 \
   Orleans__SiloPort=$((11111 + i)) Orleans__GatewayPort=$((30000 + i)) \
     dotnet "$work/silo/OrleansChat.Silo.dll" >"$work/instance-$port.log" 2>&1 &
-  pids+=($!)
+  pids+=($!) instances+=($!)
   upstreams+="    server 127.0.0.1:$port;"$'\n'
   echo "instance $((i + 1)): http://localhost:$port  (log: $work/instance-$port.log)"
 done

@@ -25,6 +25,8 @@ public sealed class TestCluster : IAsyncDisposable
             ["Room__PresenceLease"] = "00:00:03",
             ["Room__PresenceSweepPeriod"] = "00:00:00.500",
             ["Relay__PresenceRenewalPeriod"] = RenewalPeriod.ToString("c"),
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         };
     }
 

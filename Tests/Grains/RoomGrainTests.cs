@@ -61,6 +61,23 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ARetryIsRecognizedAfterItsMessageLeftTheHistoryWindow()
+    {
+        var room = Room(Rooms.Fresh("retry-late"));
+        var original = await room.SendAsync("Ana", "sent before a long reconnect", "late-retry-1");
+        for (var i = 0; i < RoomClusterFixture.HistoryLimit * 2; i++)
+        {
+            await room.SendAsync("Ben", $"meanwhile {i}", null);
+        }
+
+        var retried = await room.SendAsync("Ana", "sent before a long reconnect", "late-retry-1");
+        var next = await room.SendAsync("Ana", "next", null);
+
+        Assert.Equal(original, retried);
+        Assert.Equal(original.Seq + RoomClusterFixture.HistoryLimit * 2 + 1, next.Seq);
+    }
+
+    [Fact]
     public async Task SendingAgainWithAnAcceptedClientMessageIdReturnsTheOriginalAndPublishesNothing()
     {
         var name = Rooms.Fresh("idempotent");

@@ -6,7 +6,7 @@ namespace OrleansChat.Tests.Infrastructure;
 /// <summary>A process the tests start, with its output lines collected for waiting on, and killed if left running.</summary>
 public sealed partial class ChildProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
+    private const int SigTerm = 15, SigStop = 19, SigCont = 18;
     private readonly Process _process;
 
     private ChildProcess(Process process) => _process = process;
@@ -47,11 +47,19 @@ public sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the process to stop, as a container runtime does (SIGTERM).</summary>
-    public void Terminate()
+    public void Terminate() => Signal(SigTerm, "SIGTERM");
+
+    /// <summary>Freezes the process (SIGSTOP): it holds its sockets open and answers nothing, as a hung VM does.</summary>
+    public void Freeze() => Signal(SigStop, "SIGSTOP");
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public void Thaw() => Signal(SigCont, "SIGCONT");
+
+    private void Signal(int signal, string name)
     {
-        if (kill(_process.Id, SigTerm) != 0)
+        if (kill(_process.Id, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({_process.Id}, {name}) failed with errno {Marshal.GetLastPInvokeError()}");
         }
     }
 

@@ -129,29 +129,29 @@ public sealed class ChatHub(
             ((RateLimiter)limiter!).Dispose();
         }
 
-        foreach (var room in JoinedRooms().Keys)
+        // All rooms at once and each bounded: a room whose silo is frozen must not keep this connection, or
+        // the process's stop, waiting; the room's lease on this relay removes the member later.
+        await Task.WhenAll(JoinedRooms().Keys.Select(async room =>
         {
             try
             {
-                await LeaveRoomAsync(room);
+                await LeaveRoomAsync(room, RoomRelay.StopCallLimit);
             }
             catch (Exception leaveError)
             {
                 logger.LogWarning(leaveError, "Connection {ConnectionId} could not leave room {Room}", Context.ConnectionId, room);
             }
-        }
+        }));
     }
 
-    private async Task LeaveRoomAsync(string room)
+    /// <summary>
+    /// Detaches from the relay first, so no presence renewal can list the connection again after the room
+    /// removed it; then leaves at the room, waiting at most <paramref name="limit"/> for it.
+    /// </summary>
+    private async Task LeaveRoomAsync(string room, TimeSpan? limit = null)
     {
-        try
-        {
-            await Room(room).LeaveAsync(Context.ConnectionId);
-        }
-        finally
-        {
-            await relay.DetachAsync(room, Context.ConnectionId);
-        }
+        await relay.DetachAsync(room, Context.ConnectionId);
+        await Room(room).LeaveAsync(Context.ConnectionId).WaitAsync(limit ?? Timeout.InfiniteTimeSpan);
     }
 
     private IRoomGrain Room(string room) => grains.GetGrain<IRoomGrain>(room);

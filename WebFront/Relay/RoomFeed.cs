@@ -187,7 +187,9 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         {
             try
             {
-                await subscription.UnsubscribeAsync();
+                // Bounded: with the pub/sub store unreachable this would hold up the leave (and a stop); the
+                // stale subscription is dropped by Orleans when it next fails to deliver to this process.
+                await subscription.UnsubscribeAsync().WaitAsync(RoomRelay.StopCallLimit);
             }
             catch (Exception exception)
             {

@@ -35,6 +35,9 @@ public sealed class RoomRelay : BackgroundService
 
     private readonly RelayBacklog _backlog = new();
 
+    /// <summary>How long stopping waits for one room to take its presence back.</summary>
+    public static readonly TimeSpan StopCallLimit = TimeSpan.FromSeconds(2);
+
     /// <summary>Names this process's relay in the rooms' presence leases; new with every start.</summary>
     public string RelayId { get; } = Guid.NewGuid().ToString("N");
 
@@ -88,12 +91,14 @@ public sealed class RoomRelay : BackgroundService
         await base.StopAsync(cancellationToken);
 
         // Hand presence back at once instead of leaving it to lease expiry, and leave no subscription
-        // pointing at this process in a durable pub/sub store.
+        // pointing at this process in a durable pub/sub store: all rooms at once, each call bounded, so a
+        // room on a frozen silo or an unreachable Redis cannot carry the stop past Cloud Run's 10 s (the
+        // leases then run out instead).
         await Task.WhenAll(_feeds.Values.Select(async feed =>
         {
             try
             {
-                await feed.StopAsync(RelayId);
+                await feed.StopAsync(RelayId).WaitAsync(StopCallLimit, cancellationToken);
             }
             catch (Exception exception)
             {
