@@ -4,43 +4,58 @@ namespace OrleansChat.Bench;
 
 /// <summary>
 /// The service against the bare hub, from the JSON lines two runs of the same scenario printed: each
-/// figure of the service as a ratio to the bare hub's.
+/// figure of <see cref="Compared"/> both runs report, as the service's value over the hub's.
 ///   Bench compare --service service.out --baseline baseline.out
 /// </summary>
 public static class CompareMode
 {
-    private static readonly string[] Figures = ["deliveriesPerSecond", "serverCpuPercent", "serverCpuMicrosPerDelivery", "serverRssKbPerConnection"];
+    private static readonly string[] Compared =
+    [
+        "deliveriesPerSecond", "serverCpuPercent", "serverCpuMicrosPerDelivery", "serverRssKbPerConnection",
+        "latency.p50", "latency.p90", "latency.p99", "kbPerConnection", "idleCpuPercent",
+    ];
 
     public static Task<int> RunAsync(BenchOptions options)
     {
         var service = LastRun(options.Text("service", "service.out"));
         var baseline = LastRun(options.Text("baseline", "baseline.out"));
-        var ratios = new Dictionary<string, double?>();
-        foreach (var figure in Figures)
+        var ratios = new Dictionary<string, double>();
+        foreach (var (name, value) in Figures(service))
         {
-            ratios[figure] = Ratio(Number(service, figure), Number(baseline, figure));
+            if (Figures(baseline).TryGetValue(name, out var other) && other != 0)
+            {
+                ratios[name] = Math.Round(value / other, 2);
+            }
         }
 
-        foreach (var percentile in new[] { "p50", "p99" })
-        {
-            ratios[$"latency.{percentile}"] = Ratio(Latency(service, percentile), Latency(baseline, percentile));
-        }
-
-        Console.WriteLine("service / bare hub: " + string.Join(", ", ratios.Select(r => $"{r.Key} {(r.Value is { } v ? v.ToString("0.00") + "x" : "-")}")));
+        Console.WriteLine("service / bare hub: " + string.Join(", ", ratios.Select(r => $"{r.Key} {r.Value:0.00}x")));
         Console.WriteLine(JsonSerializer.Serialize(new { mode = "compare", ratios }));
         return Task.FromResult(0);
     }
 
-    /// <summary>The last load run in a file of JSON lines (a knee run's last step that held is not singled out: compare load runs).</summary>
+    /// <summary>The last run a file of JSON lines reports (its last line with a mode, other than the summaries).</summary>
     private static JsonElement LastRun(string path) =>
         File.ReadLines(path).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement)
-            .Last(e => e.TryGetProperty("deliveriesPerSecond", out _));
+            .Last(e => e.TryGetProperty("mode", out var mode) && mode.GetString() is "load" or "idle" or "knee step");
 
-    private static double? Number(JsonElement run, string name) =>
-        run.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+    private static Dictionary<string, double> Figures(JsonElement run)
+    {
+        var figures = new Dictionary<string, double>();
+        foreach (var property in run.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Number)
+            {
+                figures[property.Name] = property.Value.GetDouble();
+            }
+            else if (property.Name == "latencyMs")
+            {
+                foreach (var percentile in property.Value.EnumerateObject())
+                {
+                    figures[$"latency.{percentile.Name}"] = percentile.Value.GetDouble();
+                }
+            }
+        }
 
-    private static double? Latency(JsonElement run, string percentile) => run.GetProperty("latencyMs").GetProperty(percentile).GetDouble();
-
-    private static double? Ratio(double? service, double? baseline) =>
-        service is { } s && baseline is { } b && b != 0 ? Math.Round(s / b, 2) : null;
+        return figures.Where(f => Compared.Contains(f.Key)).ToDictionary();
+    }
 }

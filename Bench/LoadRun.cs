@@ -15,6 +15,12 @@ public sealed record LoadSettings(
     /// </summary>
     public IReadOnlyList<(TimeSpan From, double Rate)> Schedule { get; init; } = [];
 
+    /// <summary>
+    /// Senders send on their schedule without waiting for the previous acknowledgement (<c>--open-loop 1</c>),
+    /// so an overloaded server faces the whole offered load instead of slowing its senders down.
+    /// </summary>
+    public bool OpenLoop { get; init; }
+
     /// <summary>The Redis endpoint whose traffic counters the run reports per message (<c>--redis</c>), if any.</summary>
     public string? Redis { get; init; }
 
@@ -28,6 +34,7 @@ public sealed record LoadSettings(
         TimeSpan.FromSeconds(options.Number("warmup", 3)), TimeSpan.FromSeconds(options.Number("duration", 10)))
     {
         Redis = options.Values.GetValueOrDefault("redis"),
+        OpenLoop = options.Number("open-loop", 0) == 1,
     };
 
     public double OfferedDeliveriesPerSecond => Rooms * SendersPerRoom * MessagesPerSecond * ClientsPerRoom;
@@ -150,33 +157,21 @@ public sealed class LoadRun
         }
 
         var next = Stopwatch.GetTimestamp();
+        var inFlight = new List<Task>();
         while (!stop.IsCancellationRequested)
         {
             var phase = _phase;
-            var sentAt = Stopwatch.GetTimestamp();
-            try
+            var send = SendOneAsync(client, phase, padding);
+            if (_settings.OpenLoop)
             {
-                await client.Socket.InvokeAsync("Send", client.RoomName, $"{phase}|{sentAt}|{padding}", null);
-                Interlocked.Increment(ref _sent);
-                if (phase == Measuring)
-                {
-                    _acknowledgement.Add(Stopwatch.GetElapsedTime(sentAt));
-                    _answer.Add(Stopwatch.GetElapsedTime(sentAt));
-                    Interlocked.Increment(ref _ackedPerRoom[client.Room]);
-                }
+                // People do not wait for the previous acknowledgement before they type the next message: the
+                // offered rate holds whatever the server's answers take.
+                inFlight.Add(send);
+                inFlight.RemoveAll(t => t.IsCompleted);
             }
-            catch (Exception exception)
+            else
             {
-                Interlocked.Increment(ref _failedSends);
-                if (phase == Measuring)
-                {
-                    _answer.Add(Stopwatch.GetElapsedTime(sentAt));
-                }
-
-                if (exception.Message.Contains("busy", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref _refusedBusy);
-                }
+                await send;
             }
 
             var rate = _settings.RateAt(phase == Warming ? TimeSpan.FromTicks(-1) : Stopwatch.GetElapsedTime(_measureStarted));
@@ -190,8 +185,39 @@ public sealed class LoadRun
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    break;
                 }
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private async Task SendOneAsync(Client client, int phase, string padding)
+    {
+        var sentAt = Stopwatch.GetTimestamp();
+        try
+        {
+            await client.Socket.InvokeAsync("Send", client.RoomName, $"{phase}|{sentAt}|{padding}", null);
+            Interlocked.Increment(ref _sent);
+            if (phase == Measuring)
+            {
+                _acknowledgement.Add(Stopwatch.GetElapsedTime(sentAt));
+                _answer.Add(Stopwatch.GetElapsedTime(sentAt));
+                Interlocked.Increment(ref _ackedPerRoom[client.Room]);
+            }
+        }
+        catch (Exception exception)
+        {
+            Interlocked.Increment(ref _failedSends);
+            if (phase == Measuring)
+            {
+                _answer.Add(Stopwatch.GetElapsedTime(sentAt));
+            }
+
+            if (exception.Message.Contains("busy", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _refusedBusy);
             }
         }
     }

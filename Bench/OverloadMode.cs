@@ -5,7 +5,8 @@ namespace OrleansChat.Bench;
 
 /// <summary>
 /// Overload and recovery: senders send at <c>--high</c> messages/s each for <c>--high-seconds</c>, then at
-/// <c>--low</c> for <c>--low-seconds</c>, in one measured run. Reports how long the slowest answer to a send
+/// <c>--low</c> for <c>--low-seconds</c>, in one measured run, on their schedule whatever the answers take
+/// (open loop: a sender does not wait for one acknowledgement before the next send). Reports how long the slowest answer to a send
 /// took (acknowledgement or refusal), how many sends were refused as busy, whether anything acknowledged
 /// was lost, and how many seconds after the drop the p99 of each later second stayed within <c>--p99</c>.
 ///   Bench overload --urls http://127.0.0.1:8080 --pids 1234 --rooms 50 --clients 40 --senders 2 --high 24 --low 6
@@ -24,6 +25,7 @@ public static class OverloadMode
             MessagesPerSecond = high,
             Duration = highFor + lowFor,
             Schedule = [(TimeSpan.Zero, high), (highFor, low)],
+            OpenLoop = true,
         };
         var result = await LoadRun.RunAsync(settings, ServerProcess.From(options), $"over-{Guid.NewGuid():N}"[..13]);
         Report.Print("overload", settings, result);

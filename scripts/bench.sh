@@ -88,9 +88,10 @@ bench() {
 # Warm-up with the same rooms and clients as the measured run, so the code paths it takes are the warm ones.
 measure() { # output file, Bench arguments...
   local out=$1; shift
+  # Idle and shutdown runs measure a process that has not been loaded: after a load the runtime keeps
+  # recompiling hot code in the background for a while, which an idle figure would count.
   case "$1" in
     load|knee|overload) bench load "${@:2}" --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
-    *) bench load --rooms 10 --clients 20 --senders 2 --rate 5 --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
   esac
   if [ "${REDIS:-0}" = 1 ] && [ -n "${servers[*]}" ] && [ "${urls[0]}" != "$baseline_url" ]; then
     bench "$@" --redis 127.0.0.1:$redis_port | tee "$out"

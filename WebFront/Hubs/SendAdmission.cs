@@ -9,7 +9,7 @@ namespace OrleansChat.WebFront.Hubs;
 /// Whether this process takes another message now. Past its capacity a process that keeps accepting only
 /// makes every answer later and never catches up, so it refuses at once instead, with a "busy" error the
 /// page retries after a backoff: when <see cref="LimitsOptions.MaxSendsInFlight"/> sends await their room,
-/// or when the relay has <see cref="LimitsOptions.MaxRelayBacklog"/> events not yet written to clients.
+/// or when the relay holds <see cref="LimitsOptions.MaxRelayBacklog"/> writes to clients not yet made.
 /// A send that was taken is answered within <see cref="LimitsOptions.SendTimeout"/>, acknowledged or refused.
 /// </summary>
 public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limits)
@@ -22,7 +22,7 @@ public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limit
         var options = limits.Value;
         if (relay.Backlog > options.MaxRelayBacklog)
         {
-            throw new ChatRuleException($"busy: this server has {relay.Backlog} events waiting for delivery; retry in a moment");
+            throw new ChatRuleException($"busy: this server has {relay.Backlog} deliveries waiting; retry in a moment");
         }
 
         if (Interlocked.Increment(ref _inFlight) > options.MaxSendsInFlight)

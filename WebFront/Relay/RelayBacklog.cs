@@ -1,6 +1,9 @@
 namespace OrleansChat.WebFront.Relay;
 
-/// <summary>The count of events all room feeds of this process hold and have not delivered yet.</summary>
+/// <summary>
+/// The writes to connections that all room feeds of this process hold and have not made yet: each event
+/// waiting in a feed counts once per connection attached to its room.
+/// </summary>
 public sealed class RelayBacklog
 {
     public long Count;

@@ -33,6 +33,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly Dictionary<string, string> _attached = new(StringComparer.Ordinal);
     private StreamSubscriptionHandle<RoomEvent>? _subscription;
+    private int _attachedCount; // _attached.Count, readable without the lock
     private bool _closed;
 
     // Touched only by the loop.
@@ -70,6 +71,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             }
 
             _attached[connectionId] = user;
+            Volatile.Write(ref _attachedCount, _attached.Count);
             _commands.Writer.TryWrite(new Command.Attach(connectionId));
             _subscription ??= await _stream.SubscribeAsync(this);
             return true;
@@ -85,7 +87,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         _commands.Writer.TryWrite(new Command.Activate(connectionId, lastSeq));
 
     /// <summary>Delivers an event the room has just acknowledged here: the fast path, ahead of the stream.</summary>
-    public void Deliver(RoomEvent roomEvent) => Enqueue(new Command.Deliver(roomEvent, FromStream: false));
+    public void Deliver(RoomEvent roomEvent) => Enqueue(new Command.Deliver(roomEvent, FromStream: false, Weight: Weight));
 
     /// <summary>Removes a connection; true when it was the last one and the feed has closed.</summary>
     public async Task<bool> DetachAsync(string connectionId)
@@ -94,6 +96,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         try
         {
             _attached.Remove(connectionId);
+            Volatile.Write(ref _attachedCount, _attached.Count);
             _commands.Writer.TryWrite(new Command.Detach(connectionId));
             if (_attached.Count > 0 || _closed)
             {
@@ -159,7 +162,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     Task IAsyncObserver<RoomEvent>.OnNextAsync(RoomEvent item, StreamSequenceToken? token)
     {
         // The process's stream subscriptions share one consumer whose calls run one at a time: hand off and return.
-        Enqueue(new Command.Deliver(item, FromStream: true));
+        Enqueue(new Command.Deliver(item, FromStream: true, Weight: Weight));
         return Task.CompletedTask;
     }
 
@@ -171,11 +174,14 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         return Task.CompletedTask;
     }
 
+    /// <summary>What one event costs to deliver here: a write to each attached connection.</summary>
+    private int Weight => Math.Max(1, Volatile.Read(ref _attachedCount));
+
     private void Enqueue(Command.Deliver deliver)
     {
         if (_commands.Writer.TryWrite(deliver))
         {
-            Interlocked.Increment(ref _backlog.Count);
+            Interlocked.Add(ref _backlog.Count, deliver.Weight);
         }
     }
 
@@ -225,9 +231,9 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     {
         await foreach (var command in _commands.Reader.ReadAllAsync())
         {
-            if (command is Command.Deliver)
+            if (command is Command.Deliver deliver)
             {
-                Interlocked.Decrement(ref _backlog.Count);
+                Interlocked.Add(ref _backlog.Count, -deliver.Weight);
             }
 
             try
@@ -255,7 +261,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.Detach(var connectionId):
                 _order.Detach(connectionId);
                 break;
-            case Command.Deliver(var roomEvent, var fromStream):
+            case Command.Deliver(var roomEvent, var fromStream, _):
                 _order.Receive(roomEvent, fromStream, now, _output);
                 break;
             case Command.CheckSilence(var lastSeq):
@@ -368,7 +374,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 
         public sealed record Detach(string ConnectionId) : Command;
 
-        public sealed record Deliver(RoomEvent Event, bool FromStream) : Command;
+        public sealed record Deliver(RoomEvent Event, bool FromStream, int Weight) : Command;
 
         public sealed record CheckSilence(long LastSeq) : Command;
 

@@ -30,7 +30,7 @@ public sealed class RoomRelay : BackgroundService
         metrics.ObserveActiveRooms(() => _feeds.Count);
     }
 
-    /// <summary>Events handed to the room feeds and not yet written to this process's connections.</summary>
+    /// <summary>Writes to this process's connections that the room feeds hold and have not made yet.</summary>
     public long Backlog => Interlocked.Read(ref _backlog.Count);
 
     private readonly RelayBacklog _backlog = new();

@@ -34,10 +34,11 @@ public sealed class LimitsOptions
     public int MaxSendsInFlight { get; set; } = 2_000;
 
     /// <summary>
-    /// Events the relay may have waiting to be written to this process's clients; past it sends are refused
-    /// as busy, so that an overloaded process sheds new work instead of falling further behind.
+    /// Writes to this process's clients the relay may hold (each waiting event counts once per member here);
+    /// past it sends are refused as busy, so an overloaded process sheds new work instead of falling further
+    /// behind. 50,000 is about a second of work for one core.
     /// </summary>
-    public int MaxRelayBacklog { get; set; } = 20_000;
+    public int MaxRelayBacklog { get; set; } = 50_000;
 
     /// <summary>How long a send may wait for its room before it is answered with a "busy" refusal.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(2);
