@@ -29,7 +29,10 @@ public static class WebFrontExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
         services.AddOptions<HubOptions>().Configure<IOptions<LimitsOptions>>((hub, limits) =>
-            hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
+        {
+            hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize;
+            hub.MaximumParallelInvocationsPerClient = limits.Value.ParallelInvocationsPerConnection;
+        });
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((options, limits) =>
             AddressLimits.Configure(options, limits.Value));

@@ -77,7 +77,7 @@ public sealed class ChatHub(
         }
 
         var started = time.GetTimestamp();
-        var message = await admission.SendAsync(room, () => Room(room).SendAsync(user, text, clientMessageId));
+        var message = await admission.SendAsync(SendGate(), room, () => Room(room).SendAsync(user, text, clientMessageId));
         metrics.MessageAccepted(time.GetElapsedTime(started));
         relay.Deliver(message);
         return message;
@@ -115,6 +115,11 @@ public sealed class ChatHub(
 
     public override Task OnConnectedAsync()
     {
+        // Created here, before any invocation: invocations of one connection may run in parallel
+        // (Limits:ParallelInvocationsPerConnection), and the items dictionary is not safe to write concurrently.
+        Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        Context.Items[nameof(MessageLimiter)] = limits.Value.MessagesPerConnection.CreateLimiter();
+        Context.Items[nameof(SendGate)] = new SemaphoreSlim(1, 1);
         metrics.ConnectionOpened();
         lifetime.Track(Context);
         return Task.CompletedTask;
@@ -161,13 +166,10 @@ public sealed class ChatHub(
             ? user
             : throw new ChatRuleException($"room: join '{room}' before using it");
 
-    private RateLimiter MessageLimiter() =>
-        (RateLimiter)(Context.Items.TryGetValue(nameof(MessageLimiter), out var limiter)
-            ? limiter!
-            : Context.Items[nameof(MessageLimiter)] = limits.Value.MessagesPerConnection.CreateLimiter());
+    private RateLimiter MessageLimiter() => (RateLimiter)Context.Items[nameof(MessageLimiter)]!;
 
-    private ConcurrentDictionary<string, string> JoinedRooms() =>
-        (ConcurrentDictionary<string, string>)(Context.Items.TryGetValue(nameof(JoinedRooms), out var rooms)
-            ? rooms!
-            : Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+    /// <summary>A connection's sends reach their rooms one at a time, in the order they came.</summary>
+    private SemaphoreSlim SendGate() => (SemaphoreSlim)Context.Items[nameof(SendGate)]!;
+
+    private ConcurrentDictionary<string, string> JoinedRooms() => (ConcurrentDictionary<string, string>)Context.Items[nameof(JoinedRooms)]!;
 }

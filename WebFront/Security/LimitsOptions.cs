@@ -40,7 +40,14 @@ public sealed class LimitsOptions
     /// </summary>
     public int MaxRelayBacklog { get; set; } = 50_000;
 
-    /// <summary>How long a send may wait for its room before it is answered with a "busy" refusal.</summary>
+    /// <summary>
+    /// Hub calls of one connection that may run at once. More than one, so that a send waiting behind the
+    /// connection's earlier ones is within reach of <see cref="SendTimeout"/> instead of queued unseen in the
+    /// socket; a connection's sends still reach their rooms one at a time and in order.
+    /// </summary>
+    public int ParallelInvocationsPerConnection { get; set; } = 8;
+
+    /// <summary>How long a send may wait (behind the connection's earlier sends, then for its room) before it is answered with a "busy" refusal.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The largest frame a client may send, in bytes; a larger one closes that connection.</summary>
@@ -77,6 +84,8 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxSendsInFlight)} must be at least 1, not {options.MaxSendsInFlight}.");
         if (options.MaxRelayBacklog < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxRelayBacklog)} must be at least 1, not {options.MaxRelayBacklog}.");
+        if (options.ParallelInvocationsPerConnection is < 1 or > 64)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.ParallelInvocationsPerConnection)} must be 1 to 64, not {options.ParallelInvocationsPerConnection}.");
         if (options.SendTimeout < TimeSpan.FromMilliseconds(100))
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.SendTimeout)} must be at least 00:00:00.1, not {options.SendTimeout}.");
         if (options.MaximumReceiveMessageSize < 4096)
