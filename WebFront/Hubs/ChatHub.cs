@@ -77,7 +77,7 @@ public sealed class ChatHub(
         }
 
         var started = time.GetTimestamp();
-        var message = await admission.SendAsync(SendGate(), room, () => Room(room).SendAsync(user, text, clientMessageId));
+        var message = await admission.SendAsync(Sends(), room, () => Room(room).SendAsync(user, text, clientMessageId));
         metrics.MessageAccepted(time.GetElapsedTime(started));
         relay.Deliver(message);
         return message;
@@ -119,7 +119,7 @@ public sealed class ChatHub(
         // (Limits:ParallelInvocationsPerConnection), and the items dictionary is not safe to write concurrently.
         Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         Context.Items[nameof(MessageLimiter)] = limits.Value.MessagesPerConnection.CreateLimiter();
-        Context.Items[nameof(SendGate)] = new SemaphoreSlim(1, 1);
+        Context.Items[nameof(Sends)] = new ConnectionSends(limits.Value.MaxWaitingSendsPerConnection);
         metrics.ConnectionOpened();
         lifetime.Track(Context);
         return Task.CompletedTask;
@@ -168,8 +168,7 @@ public sealed class ChatHub(
 
     private RateLimiter MessageLimiter() => (RateLimiter)Context.Items[nameof(MessageLimiter)]!;
 
-    /// <summary>A connection's sends reach their rooms one at a time, in the order they came.</summary>
-    private SemaphoreSlim SendGate() => (SemaphoreSlim)Context.Items[nameof(SendGate)]!;
+    private ConnectionSends Sends() => (ConnectionSends)Context.Items[nameof(Sends)]!;
 
     private ConcurrentDictionary<string, string> JoinedRooms() => (ConcurrentDictionary<string, string>)Context.Items[nameof(JoinedRooms)]!;
 }

@@ -12,7 +12,8 @@ namespace OrleansChat.WebFront.Hubs;
 /// or when the relay holds <see cref="LimitsOptions.MaxRelayBacklog"/> writes to clients not yet made.
 /// A send that was taken is answered within <see cref="LimitsOptions.SendTimeout"/>, acknowledged or refused:
 /// that includes its wait behind the same connection's earlier sends, which go to their rooms one at a time
-/// and in order (<paramref name="connectionGate"/>), so no queue of sends can form where no bound sees it.
+/// and in order, at most <see cref="LimitsOptions.MaxWaitingSendsPerConnection"/> of them waiting
+/// (<see cref="ConnectionSends"/>), so no queue of sends can form where no bound sees it.
 /// </summary>
 public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limits)
 {
@@ -21,7 +22,7 @@ public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limit
     private static TimeSpan Remaining(long deadline) => TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
 
     /// <summary>Sends the message through <paramref name="send"/> if the process has room for it; refuses it as busy otherwise.</summary>
-    public async Task<ChatMessage> SendAsync(SemaphoreSlim connectionGate, string room, Func<Task<ChatMessage>> send)
+    public async Task<ChatMessage> SendAsync(ConnectionSends connection, string room, Func<Task<ChatMessage>> send)
     {
         var options = limits.Value;
         var deadline = Environment.TickCount64 + (long)options.SendTimeout.TotalMilliseconds;
@@ -38,9 +39,9 @@ public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limit
 
         try
         {
-            if (!await connectionGate.WaitAsync(Remaining(deadline)))
+            if (!await connection.EnterAsync(Remaining(deadline)))
             {
-                throw new ChatRuleException($"busy: this connection's earlier messages are still being stored; retry in a moment");
+                throw new ChatRuleException("busy: this connection's earlier messages are still being stored; retry in a moment");
             }
 
             try
@@ -54,7 +55,7 @@ public sealed class SendAdmission(RoomRelay relay, IOptions<LimitsOptions> limit
             }
             finally
             {
-                connectionGate.Release();
+                connection.Exit();
             }
         }
         finally

@@ -47,6 +47,9 @@ public sealed class LimitsOptions
     /// </summary>
     public int ParallelInvocationsPerConnection { get; set; } = 8;
 
+    /// <summary>Sends of one connection that may wait behind the one being stored; more are refused as busy at once.</summary>
+    public int MaxWaitingSendsPerConnection { get; set; } = 4;
+
     /// <summary>How long a send may wait (behind the connection's earlier sends, then for its room) before it is answered with a "busy" refusal.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -84,6 +87,8 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxSendsInFlight)} must be at least 1, not {options.MaxSendsInFlight}.");
         if (options.MaxRelayBacklog < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxRelayBacklog)} must be at least 1, not {options.MaxRelayBacklog}.");
+        if (options.MaxWaitingSendsPerConnection is < 0 or > 64)
+            errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.MaxWaitingSendsPerConnection)} must be 0 to 64, not {options.MaxWaitingSendsPerConnection}.");
         if (options.ParallelInvocationsPerConnection is < 1 or > 64)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.ParallelInvocationsPerConnection)} must be 1 to 64, not {options.ParallelInvocationsPerConnection}.");
         if (options.SendTimeout < TimeSpan.FromMilliseconds(100))
