@@ -6,7 +6,7 @@ namespace OrleansChat.Tests.Infrastructure;
 /// <summary>A process the tests start, with its output lines collected for waiting on, and killed if left running.</summary>
 public sealed partial class ChildProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15, SigStop = 19, SigCont = 18;
+    private const int SigTerm = 15, SigStop = 19;
     private readonly Process _process;
 
     private ChildProcess(Process process) => _process = process;
@@ -51,9 +51,6 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     /// <summary>Freezes the process (SIGSTOP): it holds its sockets open and answers nothing, as a hung VM does.</summary>
     public void Freeze() => Signal(SigStop, "SIGSTOP");
-
-    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
-    public void Thaw() => Signal(SigCont, "SIGCONT");
 
     private void Signal(int signal, string name)
     {
