@@ -45,7 +45,11 @@ public interface IRoomGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId);
 
-    /// <summary>Tells the room's members that <paramref name="user"/> is typing. Stores nothing.</summary>
+    /// <summary>
+    /// Tells the room's members that <paramref name="user"/> is typing. Stores nothing. At most one notice
+    /// per user every 2.5 s is relayed (a message the user sends starts that anew); the others are dropped
+    /// without an error.
+    /// </summary>
     Task TypingAsync(string user);
 
     /// <summary>Up to <paramref name="limit"/> retained messages with seq &lt; <paramref name="beforeSeq"/>, ascending.</summary>

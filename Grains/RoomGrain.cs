@@ -22,6 +22,9 @@ public sealed class RoomGrain(
     // stream queue must not hold up every acknowledgement, and relays repair what the stream missed.
     private static readonly TimeSpan PublishWait = TimeSpan.FromSeconds(1);
 
+    // At most one typing notice per user this often; the page sends one every 3 s while its user types.
+    private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2.5);
+
     // How long a change of presence waits before it is stored, gathering the changes that follow it.
     private static readonly TimeSpan PresenceWriteDelay = TimeSpan.FromMilliseconds(100);
 
@@ -31,6 +34,7 @@ public sealed class RoomGrain(
     private readonly Dictionary<string, Accepted> _unstored = new(StringComparer.Ordinal);
     private List<ChatMessage> _history = [];
     private RecentMessageIds _recentIds = null!;
+    private readonly TypingCoalescer _typing = new(TypingInterval);
     private long _lastSeq, _nextSeq;
     private bool _writing;
     private TokenBucketRateLimiter? _messageLimiter;
@@ -147,8 +151,11 @@ public sealed class RoomGrain(
         return await accepted.Stored.Task;
     }
 
-    public Task TypingAsync(string user) =>
-        PublishAsync(RoomEvent.Of(new TypingNotice(Room, ChatRules.NormalizeUser(user))));
+    public Task TypingAsync(string user)
+    {
+        user = ChatRules.NormalizeUser(user);
+        return _typing.ShouldRelay(user, time.GetUtcNow()) ? PublishAsync(RoomEvent.Of(new TypingNotice(Room, user))) : Task.CompletedTask;
+    }
 
     public Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit)
     {
@@ -275,6 +282,7 @@ public sealed class RoomGrain(
                 foreach (var accepted in batch)
                 {
                     _recentIds.Add(accepted.Message, time.GetUtcNow());
+                    _typing.Sent(accepted.Message.User);
                     _unstored.Remove(accepted.Message.Id);
                     accepted.Stored.TrySetResult(accepted.Message);
                 }

@@ -232,6 +232,29 @@ public sealed class ChatHubTests(ChatServerFixture fixture)
     }
 
     [Fact]
+    public async Task AFloodOfTypingCallsReachesTheOthersAsOneNoticeAndSilencesNoOneElse()
+    {
+        var room = Rooms.Fresh("typing-flood");
+        await using var ana = await Server.ConnectAsync();
+        await using var ben = await Server.ConnectAsync();
+        await using var cleo = await Server.ConnectAsync();
+        await ana.JoinAsync(room, "Ana");
+        await ben.JoinAsync(room, "Ben");
+        await cleo.JoinAsync(room, "Cleo");
+
+        for (var i = 0; i < 200; i++)
+        {
+            await ana.Connection.InvokeAsync("Typing", room);
+        }
+
+        // Cleo's notice is published after the whole flood, on the same stream: once it is here, so is the flood.
+        await cleo.Connection.InvokeAsync("Typing", room);
+        var seen = await ben.Typing.WaitUntilAsync(t => t.Any(n => n.User == "Cleo"), "Cleo's typing notice after Ana's flood");
+
+        Assert.Equal(1, seen.Count(n => n.User == "Ana"));
+    }
+
+    [Fact]
     public async Task TypingReachesTheRoomAndIsNotStored()
     {
         var room = Rooms.Fresh("typing");
