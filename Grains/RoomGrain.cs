@@ -64,7 +64,7 @@ public sealed class RoomGrain(
 
         var tail = await log.ReadTailAsync(Room, options.Value.HistoryLimit);
         (_history, _lastSeq, _nextSeq) = ([.. tail.Messages], tail.LastSeq, tail.LastSeq);
-        _recentIds = new RecentMessageIds(options.Value.RetryWindow, options.Value.MaxRetryIds);
+        _recentIds = new RecentMessageIds(options.Value.RetryWindow, options.Value.MaxRetryIds, options.Value.HistoryLimit);
         foreach (var message in _history)
         {
             _recentIds.Add(message, time.GetUtcNow());
@@ -116,7 +116,7 @@ public sealed class RoomGrain(
         user = ChatRules.NormalizeUser(user);
         text = ChatRules.NormalizeText(text);
         var id = ChatRules.NormalizeClientMessageId(clientMessageId);
-        if (id is not null && (_recentIds.Find(id) ?? _history.Find(m => m.Id == id) ?? _unstored.GetValueOrDefault(id)?.Message) is { } original)
+        if (id is not null && (_recentIds.Find(id) ?? _unstored.GetValueOrDefault(id)?.Message) is { } original)
         {
             if (original.User != user)
             {

@@ -60,7 +60,9 @@ public sealed class ChatHub(
     /// <summary>
     /// Stores a message in a joined room and returns it with its seq: the acknowledgement, sent only after
     /// the room has stored it. Sending again with the same <paramref name="clientMessageId"/> returns the
-    /// original and stores nothing.
+    /// original and stores nothing. A connection's sends are stored one at a time in the order they came;
+    /// every send is answered within <c>Limits:SendTimeout</c>, with a <c>busy:</c> refusal when the room, the
+    /// connection or the process is past its bound (<see cref="SendAdmission"/>).
     /// </summary>
     public async Task<ChatMessage> Send(string room, string text, string? clientMessageId)
     {
@@ -85,7 +87,7 @@ public sealed class ChatHub(
 
     /// <summary>
     /// Tells the other members of a joined room that this user is typing (a <c>typing</c> call reaches
-    /// everyone in the room). Ephemeral: nothing is stored. Clients send it at most every few seconds.
+    /// everyone in the room). Ephemeral: nothing is stored. The room relays at most one per user every 2.5 s.
     /// </summary>
     public Task Typing(string room)
     {
