@@ -27,10 +27,10 @@ public interface IRoomGrain : IGrainWithStringKey
     /// Renews the lease of a relay on its connections in the room and makes them exactly the ones listed:
     /// unlisted ones leave (with "left" notifications), listed ones the room did not know are added without
     /// notifications (the room was reactivated and rebuilds its presence). A relay that stops renewing loses
-    /// its connections when <c>Room:PresenceLease</c> runs out. Returns the room's last seq, so the relay
-    /// can tell whether its stream has fallen silent.
+    /// its connections when <c>Room:PresenceLease</c> runs out. Returns the room's last seq and members, so
+    /// the relay can tell whether its stream has fallen silent and repair notices it lost.
     /// </summary>
-    Task<long> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections);
+    Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections);
 
     /// <summary>Removes every connection of a relay at once, with "left" notifications: its process is stopping.</summary>
     Task ReleaseRelayAsync(string relayId);

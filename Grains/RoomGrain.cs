@@ -100,10 +100,10 @@ public sealed class RoomGrain(
         await MembershipChangedAsync(left: _members.Remove(connectionId) is { } user ? [user] : []);
     }
 
-    public async Task<long> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
+    public async Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
     {
         await MembershipChangedAsync(left: _members.Renew(relayId, connections, LeaseUntil()));
-        return _lastSeq;
+        return new PresenceRenewal(_lastSeq, _members.Users);
     }
 
     public async Task ReleaseRelayAsync(string relayId)

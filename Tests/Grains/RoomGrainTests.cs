@@ -193,7 +193,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
         await room.SendAsync("Ana", "hello", null);
 
-        var lastSeq = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana"), new RoomConnection("dana-1", "Dana")]);
+        var lastSeq = (await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana"), new RoomConnection("dana-1", "Dana")])).LastSeq;
         var joined = await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
         var events = await recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "Ben's left notice");
 
@@ -253,7 +253,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
 
         await fixture.Cluster.DeactivateAsync(room);
         var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
-        var afterMove = await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")]);
+        var afterMove = (await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")])).LastSeq;
         var members = (await room.JoinAsync("relay-that-lives", "ana-2", "Ana", null)).Members;
         var leaving = recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "the ghost's left notice after the move");
         while (!leaving.IsCompleted)

@@ -8,7 +8,7 @@ namespace OrleansChat.Tests.Relay;
 public sealed class DeliveryOrderTests
 {
     private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(5);
-    private readonly DeliveryOrder _order = new(GiveUp);
+    private readonly DeliveryOrder _order = new("room", GiveUp);
     private readonly Deliveries _output = new();
 
     private static ChatMessage Message(long seq) => new("room", seq, $"id-{seq}", "ana", $"text {seq}", DateTimeOffset.UnixEpoch);
@@ -165,5 +165,34 @@ public sealed class DeliveryOrderTests
         _order.Receive(Event(1), fromStream: true, 0, _output);
 
         Assert.Equal(["b"], Delivered().Keys);
+    }
+
+    private IEnumerable<RoomNotification> Notices() =>
+        _output.Items.Where(i => i.Method == ChatClientMethods.Notification).Select(i => (RoomNotification)i.Argument);
+
+    [Fact]
+    public void ALeaveWhoseNoticeTheStreamLostIsAnnouncedAtTheRenewalAfterTheOneThatShowedIt()
+    {
+        Join("a", lastSeq: 0);
+        _order.Renewed(["Ana", "Ghost"], 0, _output);
+
+        _order.Renewed(["Ana"], 0, _output); // Ghost is gone; the stream may still bring the notice
+        Assert.Empty(Notices());
+        _order.Renewed(["Ana"], 0, _output);
+
+        Assert.Equal([RoomNotification.UserLeft("room", "Ghost")], Notices());
+    }
+
+    [Fact]
+    public void AChangeTheStreamAnnouncedIsNotAnnouncedAgain()
+    {
+        Join("a", lastSeq: 0);
+        _order.Renewed(["Ana"], 0, _output);
+        _order.Receive(RoomEvent.Of(RoomNotification.UserJoined("room", "Bo")), fromStream: true, 0, _output);
+
+        _order.Renewed(["Ana", "Bo"], 0, _output);
+        _order.Renewed(["Ana", "Bo"], 0, _output);
+
+        Assert.Equal([RoomNotification.UserJoined("room", "Bo")], Notices());
     }
 }

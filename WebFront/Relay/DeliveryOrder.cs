@@ -12,13 +12,16 @@ namespace OrleansChat.WebFront.Relay;
 /// and subscribes again when the stream fell silent. Times are <see cref="Environment.TickCount64"/>
 /// milliseconds, given by the caller.
 /// </summary>
-internal sealed class DeliveryOrder(TimeSpan gapGiveUp)
+internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
 {
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, ChatMessage> _ahead = []; // messages waiting for a missing seq before them
     private long _streamSeq; // the highest seq the stream has brought, or the first join snapshot of a fresh feed
     private long? _awaitedSeq; // the room's last seq at the previous renewal, while someone still lacks it
     private long? _gapSince; // when the oldest open gap opened
+    private HashSet<string>? _renewedMembers; // who the room listed at the previous renewal
+    private readonly HashSet<string> _noticed = new(StringComparer.Ordinal); // users with a notice since then
+    private readonly Dictionary<string, string> _unannounced = new(StringComparer.Ordinal); // user -> the kind of notice not seen yet
 
     /// <summary>Whether messages wait for a missing seq: the feed should call <see cref="GapToFetch"/> after a short wait.</summary>
     public bool HasGap => _ahead.Count > 0;
@@ -148,6 +151,42 @@ internal sealed class DeliveryOrder(TimeSpan gapGiveUp)
         _awaitedSeq = lastSeq > _streamSeq || Lacks(lastSeq + 1, _listeners) ? lastSeq : null;
     }
 
+    /// <summary>
+    /// The room's members at a renewal. Notices travel only through the stream, so one published while the
+    /// stream was dead is lost; a change of members that no notice announced by the renewal after the one
+    /// that showed it is announced then, so every live member converges within two renewal periods.
+    /// </summary>
+    public void Renewed(IReadOnlyList<string> members, long now, Deliveries output)
+    {
+        var present = members.ToHashSet(StringComparer.Ordinal);
+        foreach (var (user, kind) in _unannounced)
+        {
+            var stillSo = kind == RoomNotification.Left ? !present.Contains(user) : present.Contains(user);
+            if (stillSo && !_noticed.Contains(user))
+            {
+                var notice = kind == RoomNotification.Left ? RoomNotification.UserLeft(room, user) : RoomNotification.UserJoined(room, user);
+                Receive(RoomEvent.Of(notice), _listeners, now, output);
+            }
+        }
+
+        _unannounced.Clear();
+        if (_renewedMembers is { } before)
+        {
+            foreach (var user in before.Where(u => !present.Contains(u) && !_noticed.Contains(u)))
+            {
+                _unannounced[user] = RoomNotification.Left;
+            }
+
+            foreach (var user in present.Where(u => !before.Contains(u) && !_noticed.Contains(u)))
+            {
+                _unannounced[user] = RoomNotification.Joined;
+            }
+        }
+
+        _renewedMembers = present;
+        _noticed.Clear();
+    }
+
     private void Receive(RoomEvent roomEvent, Dictionary<string, Listener> listeners, long now, Deliveries output)
     {
         if (roomEvent.Typing is { } typing)
@@ -157,6 +196,7 @@ internal sealed class DeliveryOrder(TimeSpan gapGiveUp)
         }
         else if (roomEvent.Notification is { } notification)
         {
+            _noticed.Add(notification.User);
             var ready = new List<string>(listeners.Count);
             foreach (var (connectionId, listener) in listeners)
             {

@@ -37,7 +37,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private bool _closed;
 
     // Touched only by the loop.
-    private readonly DeliveryOrder _order = new(GapGiveUp);
+    private readonly DeliveryOrder _order;
     private readonly Deliveries _output = new();
     private bool _repairScheduled;
 
@@ -47,6 +47,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     {
         _backlog = backlog;
         _room = room;
+        _order = new DeliveryOrder(room, GapGiveUp);
         _gapWait = gapWait;
         _stream = client.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(room));
         _grain = client.GetGrain<IRoomGrain>(room);
@@ -135,8 +136,8 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             _lifecycle.Release();
         }
 
-        var lastSeq = await _grain.RenewPresenceAsync(relayId, connections);
-        _commands.Writer.TryWrite(new Command.CheckSilence(lastSeq));
+        var renewal = await _grain.RenewPresenceAsync(relayId, connections);
+        _commands.Writer.TryWrite(new Command.CheckSilence(renewal.LastSeq, renewal.Members));
     }
 
     /// <summary>Hands this relay's connections back to the room and unsubscribes, for the process's shutdown.</summary>
@@ -264,7 +265,8 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.Deliver(var roomEvent, var fromStream, _):
                 _order.Receive(roomEvent, fromStream, now, _output);
                 break;
-            case Command.CheckSilence(var lastSeq):
+            case Command.CheckSilence(var lastSeq, var members):
+                _order.Renewed(members, now, _output);
                 await CheckSilenceAsync(lastSeq);
                 break;
             case Command.RepairGaps:
@@ -376,7 +378,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
 
         public sealed record Deliver(RoomEvent Event, bool FromStream, int Weight) : Command;
 
-        public sealed record CheckSilence(long LastSeq) : Command;
+        public sealed record CheckSilence(long LastSeq, IReadOnlyList<string> Members) : Command;
 
         public sealed record RepairGaps : Command;
     }

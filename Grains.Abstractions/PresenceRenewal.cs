@@ -1,0 +1,10 @@
+namespace OrleansChat.Grains.Abstractions;
+
+/// <summary>
+/// What a relay learns when it renews its presence in a room: the room's last seq (to tell whether its
+/// stream fell silent) and the distinct users present (to repair "joined"/"left" notices the stream lost).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PresenceRenewal(
+    [property: Id(0)] long LastSeq,
+    [property: Id(1)] IReadOnlyList<string> Members);
