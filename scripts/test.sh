@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. On a fresh Debian machine with the .NET 10 SDK it first installs what the
-# tests need (redis-server; Node.js and npm for the page's browser packages; Chromium for the browser
-# tests): through apt when run as root or with password-less sudo, otherwise it stops and says what to install.
+# tests need (redis-server; PostgreSQL's server for the archive tests; Node.js and npm for the page's
+# browser packages; Chromium for the browser tests): through apt when run as root or with password-less
+# sudo, otherwise it stops and says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# The PostgreSQL fixture looks in the same places: pg_config's bindir, then Debian's versioned server folders
+# (the pg_config of libpq-dev alone names /usr/bin, which holds no server).
+has_postgres_server() {
+  local bindir
+  bindir=$(pg_config --bindir 2>/dev/null) && [ -x "$bindir/initdb" ] && return 0
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+has_postgres_server || missing+=(postgresql)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 

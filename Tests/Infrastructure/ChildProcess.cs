@@ -6,7 +6,7 @@ namespace OrleansChat.Tests.Infrastructure;
 /// <summary>A process the tests start, with its output lines collected for waiting on, and killed if left running.</summary>
 public sealed partial class ChildProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15, SigStop = 19;
+    private const int SigInt = 2, SigTerm = 15, SigStop = 19;
     private readonly Process _process;
 
     private ChildProcess(Process process) => _process = process;
@@ -48,6 +48,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     /// <summary>Asks the process to stop, as a container runtime does (SIGTERM).</summary>
     public void Terminate() => Signal(SigTerm, "SIGTERM");
+
+    /// <summary>Interrupts the process (SIGINT), as Ctrl+C does; PostgreSQL takes it as a fast shutdown.</summary>
+    public void Interrupt() => Signal(SigInt, "SIGINT");
 
     /// <summary>Freezes the process (SIGSTOP): it holds its sockets open and answers nothing, as a hung VM does.</summary>
     public void Freeze() => Signal(SigStop, "SIGSTOP");
