@@ -52,7 +52,7 @@ common_env() {
   echo "REDISHOST=$REDISHOST,REDISPORT=$REDISPORT,Orleans__ClusterId=$CLUSTER_ID,Orleans__ServiceId=$SERVICE_ID"
 }
 
-# The Cloud Run service that browsers reach. Arguments: ROLE MIN MAX CPU MEMORY.
+# The Cloud Run service that browsers reach. Arguments: ROLE MIN MAX CPU MEMORY [more deploy flags].
 # --no-cpu-throttling: the process works between requests (timers, streams, presence renewals).
 # --timeout 3600: a WebSocket is one request, ended at the timeout; the server recycles connections first.
 # Direct VPC egress reaches Memorystore and the silos (a Serverless VPC Access connector works as well:
@@ -65,6 +65,7 @@ deploy_chat_service() {
     --cpu="$4" --memory="$5" --no-cpu-throttling \
     --timeout=3600 \
     --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=private-ranges-only \
-    --set-env-vars="ROLE=$1,$(common_env),Relay__MaxConnectionLifetime=00:55:00,Limits__TrustForwardedFor=true"
+    --set-env-vars="ROLE=$1,$(common_env),Relay__MaxConnectionLifetime=00:55:00,Limits__TrustForwardedFor=true" \
+    "${@:6}"
   gcloud run services describe orleans-chat --region="$REGION" --format='value(status.url)'
 }

@@ -6,15 +6,18 @@
 # with ROLE=silo works the same way.
 #
 #   PROJECT=my-project SILOS=3 deploy/split.sh
+#   PROJECT=my-project SILOS=3 ARCHIVE=1 deploy/split.sh     # with the message archive in Cloud SQL
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./common.sh
+source ./archive.sh
 SILOS=${SILOS:-3}
 
 enable_apis
 build_image
 create_redis
 create_service_account
+create_archive
 
 # Silos talk to each other on 11111 and serve clients on 30000, inside the subnet only.
 ignore_existing gcloud compute firewall-rules create orleans-chat-silos --network="$NETWORK" \
@@ -22,11 +25,14 @@ ignore_existing gcloud compute firewall-rules create orleans-chat-silos --networ
   --source-ranges="$(gcloud compute networks subnets describe "$SUBNET" --region="$REGION" --format='value(ipCidrRange)')"
 
 # Each silo advertises the address of its VPC interface (Orleans__AdvertisedIP left empty picks it).
+# The silos host the rooms, so they write the archive; the front ends hold no rooms and get no secret.
+# shellcheck disable=SC2046 # the flag is one word, or none when the archive is off
 gcloud beta run worker-pools deploy orleans-chat-silos \
   --image="$IMAGE" --region="$REGION" --service-account="$SA_EMAIL" \
   --instances="$SILOS" --cpu=2 --memory=2Gi \
   --network="$NETWORK" --subnet="$SUBNET" --vpc-egress=all-traffic \
-  --set-env-vars="ROLE=silo,$(common_env)"
+  --set-env-vars="ROLE=silo,$(common_env)" \
+  $(archive_secret_flag)
 
 # Front ends scale with connections; each one is an Orleans client and holds no rooms.
 deploy_chat_service frontend 1 20 1 1Gi
