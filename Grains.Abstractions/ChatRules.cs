@@ -14,6 +14,7 @@ public static class ChatRules
     public const int MaxTextLength = 2000;
     public const int MaxClientMessageIdLength = 64;
     public const int MaxHistoryPage = 100;
+    public const int MaxSearchQueryLength = 200;
 
     /// <summary>
     /// Room names are case-insensitive: surrounding whitespace is trimmed, the text is put in Unicode NFC
@@ -91,6 +92,26 @@ public static class ChatRules
         }
 
         return clientMessageId;
+    }
+
+    /// <summary>
+    /// A search query: surrounding whitespace trimmed, in NFC, 1 to 200 characters without control characters.
+    /// Words match whole words in any case; "quoted words" match a phrase and -word excludes a word.
+    /// </summary>
+    public static string NormalizeSearchQuery(string? query)
+    {
+        var value = Unicode(query, "query").Trim();
+        if (value.Length is 0 or > MaxSearchQueryLength)
+        {
+            throw new ChatRuleException($"query: must be 1 to {MaxSearchQueryLength} characters");
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            throw new ChatRuleException("query: must not contain control characters");
+        }
+
+        return value;
     }
 
     public static long? CheckSince(long? since) =>

@@ -36,8 +36,8 @@ public interface IRoomGrain : IGrainWithStringKey
     Task ReleaseRelayAsync(string relayId);
 
     /// <summary>
-    /// Stores a message and returns it with its sequence number; it returns only after the history holding
-    /// it has been written to grain storage. A <paramref name="clientMessageId"/> the room already retains
+    /// Stores a message and returns it with its sequence number; it returns only after the room's message log (and the archive, when there is one)
+    /// holds it. A <paramref name="clientMessageId"/> the room already retains
     /// returns the stored original and stores and publishes nothing. Invalid input throws
     /// <see cref="ArgumentException"/> and changes nothing. Sends interleave with each other, so messages
     /// that arrive while a write is in flight are stored together by the next write (a group commit).
@@ -52,8 +52,21 @@ public interface IRoomGrain : IGrainWithStringKey
     /// </summary>
     Task TypingAsync(string user);
 
-    /// <summary>Up to <paramref name="limit"/> retained messages with seq &lt; <paramref name="beforeSeq"/>, ascending.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages with seq &lt; <paramref name="beforeSeq"/>, ascending: from the
+    /// recent window, and past it from the archive when the deployment has one (back to seq 1, or to what
+    /// the archive's retention kept). Interleaves: it only reads, so a slow archive read holds up no send.
+    /// </summary>
+    [AlwaysInterleave]
     Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the room's messages whose text matches <paramref name="query"/>
+    /// (<see cref="ChatRules.NormalizeSearchQuery"/>), with seq &lt; <paramref name="beforeSeq"/> when given,
+    /// newest first. Needs the archive: without one it throws <see cref="ChatRuleException"/> saying so.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<ChatMessage>> SearchAsync(string query, long? beforeSeq, int limit);
 
     /// <summary>Up to <paramref name="limit"/> retained messages with seq &gt; <paramref name="afterSeq"/>, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long afterSeq, int limit);

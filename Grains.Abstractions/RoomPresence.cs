@@ -1,8 +1,8 @@
 namespace OrleansChat.Grains.Abstractions;
 
 /// <summary>
-/// Who is in a room, as stored: each connection with its user and the relay (process) that holds it. Kept
-/// apart from <see cref="RoomState"/> so that joining and leaving rewrite this small record, not the history.
+/// Who is in a room, as stored in grain storage: each connection with its user and the relay (process) that
+/// holds it. The room's messages and epoch live in its message log, so joining and leaving rewrite only this.
 /// A room reactivated elsewhere reloads it, so its member list stays whole, and the connections of relays
 /// that died with the old activation still leave, with a notice, when their lease runs out.
 /// </summary>

@@ -3,15 +3,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.Archive;
 using OrleansChat.Grains.MessageLog;
 
 namespace OrleansChat.Grains;
 
 /// <inheritdoc cref="IRoomGrain"/>
 public sealed class RoomGrain(
-    [PersistentState("room", RoomStorage.Rooms)] IPersistentState<RoomState> state,
     [PersistentState("presence", RoomStorage.Rooms)] IPersistentState<RoomPresence> presence,
     IMessageLog log,
+    IMessageArchive archive,
     IOptions<RoomOptions> options,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
@@ -35,6 +36,7 @@ public sealed class RoomGrain(
     private List<ChatMessage> _history = [];
     private RecentMessageIds _recentIds = null!;
     private readonly TypingCoalescer _typing = new(TypingInterval);
+    private string _epoch = "";
     private long _lastSeq, _nextSeq;
     private bool _writing;
     private TokenBucketRateLimiter? _messageLimiter;
@@ -45,8 +47,6 @@ public sealed class RoomGrain(
 
     private string Room => this.GetPrimaryKeyString();
 
-    private RoomState Stored => state.State;
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _stream = this.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(Room));
@@ -55,15 +55,8 @@ public sealed class RoomGrain(
         _members.Restore(presence.State.Connections, LeaseUntil());
         _storedPresenceVersion = _members.Version;
         KeepActiveWhileOccupied();
-        if (string.IsNullOrEmpty(Stored.Epoch))
-        {
-            // The epoch is written before anyone can see it, so it names this history for as long as it lasts.
-            Stored.Epoch = Guid.NewGuid().ToString("N");
-            await state.WriteStateAsync(cancellationToken);
-        }
-
         var tail = await log.ReadTailAsync(Room, options.Value.HistoryLimit);
-        (_history, _lastSeq, _nextSeq) = ([.. tail.Messages], tail.LastSeq, tail.LastSeq);
+        (_epoch, _history, _lastSeq, _nextSeq) = (tail.Epoch, [.. tail.Messages], tail.LastSeq, tail.LastSeq);
         _recentIds = new RecentMessageIds(options.Value.RetryWindow, options.Value.MaxRetryIds, options.Value.HistoryLimit);
         foreach (var message in _history)
         {
@@ -92,7 +85,7 @@ public sealed class RoomGrain(
 
         await MembershipChangedAsync(left: []);
         var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
-        return new JoinResult(Room, user, Stored.Epoch, messages, _lastSeq, _members.Users);
+        return new JoinResult(Room, user, _epoch, messages, _lastSeq, _members.Users);
     }
 
     public async Task LeaveAsync(string connectionId)
@@ -140,7 +133,7 @@ public sealed class RoomGrain(
             throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; try again shortly");
         }
 
-        var accepted = new Accepted(new ChatMessage(Room, ++_nextSeq, id ?? Guid.NewGuid().ToString("N"), user, text, time.GetUtcNow()));
+        var accepted = new Accepted(new ChatMessage(Room, ++_nextSeq, id ?? Guid.NewGuid().ToString("N"), user, text, SentNow()));
         _queued.Add(accepted);
         _unstored[accepted.Message.Id] = accepted;
         if (!_writing)
@@ -157,12 +150,48 @@ public sealed class RoomGrain(
         return _typing.ShouldRelay(user, time.GetUtcNow()) ? PublishAsync(RoomEvent.Of(new TypingNotice(Room, user))) : Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit)
+    public async Task<IReadOnlyList<ChatMessage>> GetHistoryAsync(long beforeSeq, int limit)
     {
         ChatRules.CheckBeforeSeq(beforeSeq);
         ChatRules.CheckLimit(limit);
-        IReadOnlyList<ChatMessage> page = Retained().Where(m => m.Seq < beforeSeq).TakeLast(limit).ToList();
-        return Task.FromResult(page);
+        List<ChatMessage> page = [.. Retained().Where(m => m.Seq < beforeSeq).TakeLast(limit)];
+        var oldest = page.Count > 0 ? page[0].Seq : Math.Min(beforeSeq, _history.Count > 0 ? _history[0].Seq : beforeSeq);
+        if (page.Count == limit || oldest <= 1)
+        {
+            return page;
+        }
+
+        // Older than the window: the archive has them, when there is one.
+        try
+        {
+            var archived = await archive.ReadBeforeAsync(Room, beforeSeq, limit);
+            return archived.Count > page.Count ? archived : page;
+        }
+        catch (Exception exception) when (exception is not ChatRuleException)
+        {
+            logger.LogWarning(exception, "Room {Room} could not read history before seq {Seq} from the archive", Room, beforeSeq);
+            throw new ChatRuleException("busy: messages older than the recent window are in the archive, which is not answering; try again shortly");
+        }
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> SearchAsync(string query, long? beforeSeq, int limit)
+    {
+        query = ChatRules.NormalizeSearchQuery(query);
+        if (beforeSeq is { } before)
+        {
+            ChatRules.CheckBeforeSeq(before);
+        }
+
+        ChatRules.CheckLimit(limit);
+        try
+        {
+            return await archive.SearchAsync(Room, query, beforeSeq, limit);
+        }
+        catch (Exception exception) when (exception is not ChatRuleException)
+        {
+            logger.LogWarning(exception, "Room {Room} could not search the archive", Room);
+            throw new ChatRuleException("busy: search needs the archive, which is not answering; try again shortly");
+        }
     }
 
     public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long afterSeq, int limit)
@@ -242,6 +271,13 @@ public sealed class RoomGrain(
     private void KeepActiveWhileOccupied() =>
         DelayDeactivation(_members.ConnectionCount > 0 ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
 
+    /// <summary>The time a message is sent at, to the microsecond: what the archive keeps, so it reads back equal.</summary>
+    private DateTimeOffset SentNow()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+
     private DateTimeOffset LeaseUntil() => time.GetUtcNow() + options.Value.PresenceLease;
 
     private IEnumerable<ChatMessage> Retained() => _history.TakeLast(options.Value.HistoryLimit);
@@ -297,22 +333,28 @@ public sealed class RoomGrain(
     }
 
     /// <summary>
-    /// An append failed: nothing in it or queued behind it is acknowledged, so none of it is kept here. The
-    /// log may still hold the append (a timeout after it landed), so the next activation reads the log's
-    /// tail again instead of trusting this copy's last seq.
+    /// An append failed: nothing in it or queued behind it is acknowledged, so none of it is kept here, and
+    /// their senders are told to retry with the same id. After a conflict (another writer, or an append
+    /// that landed although its answer was lost) this activation's copy is stale, so the room deactivates
+    /// and the next activation reads the log again; after any other failure the room stays, and its next
+    /// append, conditional on the same last seq, finds out whether the failed one landed.
     /// </summary>
     private void Refuse(List<Accepted> refused, Exception exception)
     {
         logger.LogWarning(exception, "Room {Room} could not store {Count} messages; they are refused", Room, refused.Count);
         _queued.Clear();
         _nextSeq = _lastSeq;
+        var refusal = new ChatRuleException($"busy: room '{Room}' could not store the message (its store did not answer); retry with the same clientMessageId, which is never stored twice");
         foreach (var accepted in refused)
         {
             _unstored.Remove(accepted.Message.Id);
-            accepted.Stored.TrySetException(exception);
+            accepted.Stored.TrySetException(refusal);
         }
 
-        DeactivateOnIdle();
+        if (exception is MessageLogConflictException)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>Publishes a stored batch in seq order, waiting at most <see cref="PublishWait"/> before the room goes on.</summary>

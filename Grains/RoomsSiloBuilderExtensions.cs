@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Storage;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.Archive;
 using OrleansChat.Grains.MessageLog;
 
 namespace OrleansChat.Grains;
@@ -12,9 +15,10 @@ public static class RoomsSiloBuilderExtensions
     /// <summary>
     /// What every silo that hosts rooms needs besides its two storages (<see cref="RoomStorage"/>): the
     /// room stream provider, validated <see cref="RoomOptions"/> and a message log (the in-memory one
-    /// unless an <see cref="IMessageLog"/> was registered before).
+    /// unless an <see cref="IMessageLog"/> was registered before). With <paramref name="archive"/> (an Npgsql
+    /// connection string) every message is also kept in PostgreSQL, which the log then serves as a cache of.
     /// </summary>
-    public static ISiloBuilder AddRooms(this ISiloBuilder silo, TimeSpan streamPollingPeriod, int streamQueues = 1)
+    public static ISiloBuilder AddRooms(this ISiloBuilder silo, TimeSpan streamPollingPeriod, int streamQueues = 1, string? archive = null)
     {
         silo.AddMemoryStreams(RoomStreams.ProviderName, streams =>
         {
@@ -24,10 +28,40 @@ public static class RoomsSiloBuilderExtensions
         });
         silo.Services.AddOptions<RoomOptions>().BindConfiguration(RoomOptions.Section).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>();
-        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<IMessageLog, MemoryMessageLog>();
-        // Orleans' binary format instead of the default JSON, for the room's epoch and presence.
+        if (archive is null)
+        {
+            silo.Services.AddSingleton<IMessageArchive, NoMessageArchive>();
+        }
+        else
+        {
+            silo.Services.AddArchive(archive);
+        }
+
+        // Orleans' binary format instead of the default JSON, for the room's presence.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         return silo;
     }
+
+    private static void AddArchive(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<IMessageArchive, PostgresMessageArchive>();
+        services.AddOptions<ArchiveOptions>().BindConfiguration(ArchiveOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ArchiveOptions>, ArchiveOptionsValidator>();
+        services.AddSingleton<ArchiveRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<ArchiveRetention>());
+
+        // The log registered so far becomes the archive's cache.
+        var cache = services.Last(service => service.ServiceType == typeof(IMessageLog));
+        services.Remove(cache);
+        services.AddSingleton<IMessageLog>(provider => new ArchivedMessageLog(
+            Resolve(cache, provider), provider.GetRequiredService<IMessageArchive>(), provider.GetRequiredService<ILogger<ArchivedMessageLog>>()));
+    }
+
+    private static IMessageLog Resolve(ServiceDescriptor service, IServiceProvider provider) =>
+        (IMessageLog)(service.ImplementationInstance
+            ?? service.ImplementationFactory?.Invoke(provider)
+            ?? ActivatorUtilities.CreateInstance(provider, service.ImplementationType!));
 }

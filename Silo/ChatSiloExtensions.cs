@@ -14,7 +14,8 @@ public static class ChatSiloExtensions
 {
     /// <summary>
     /// Hosts the Orleans silo in this process. With Redis configured: Redis clustering and Redis storage for
-    /// rooms and stream subscriptions. Without: localhost clustering and in-memory storage.
+    /// rooms and stream subscriptions. Without: localhost clustering and in-memory storage. With an archive
+    /// configured, either way, every message is also kept in PostgreSQL.
     /// </summary>
     public static WebApplicationBuilder AddChatSilo(this WebApplicationBuilder builder, ChatDeployment deployment)
     {
@@ -51,7 +52,7 @@ public static class ChatSiloExtensions
             });
             silo.Configure<GrainCollectionOptions>(options =>
                 options.DeactivationTimeout = TimeSpan.FromSeconds(3)); // rooms store on every write; nothing to flush
-            silo.AddRooms(cluster.StreamPollingPeriod, cluster.StreamQueues);
+            silo.AddRooms(cluster.StreamPollingPeriod, cluster.StreamQueues, deployment.Archive);
         });
         builder.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(ClusterSettings.Section + ":Membership"));
         return builder;

@@ -13,20 +13,16 @@ public sealed class MemoryMessageLog : IMessageLog
 
     public Task<MessageLogTail> ReadTailAsync(string room, int limit)
     {
-        if (!_rooms.TryGetValue(room, out var log))
-        {
-            return Task.FromResult(new MessageLogTail(0, []));
-        }
-
+        var log = Log(room);
         lock (log)
         {
-            return Task.FromResult(new MessageLogTail(log.LastSeq, [.. log.Messages.TakeLast(limit)]));
+            return Task.FromResult(new MessageLogTail(log.Epoch, log.LastSeq, [.. log.Messages.TakeLast(limit)]));
         }
     }
 
     public Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch, int retain)
     {
-        var log = _rooms.GetOrAdd(room, _ => new RoomLog());
+        var log = Log(room);
         lock (log)
         {
             if (log.LastSeq != expectedLastSeq)
@@ -46,9 +42,19 @@ public sealed class MemoryMessageLog : IMessageLog
         return Task.CompletedTask;
     }
 
+    public Task ReplaceAsync(string room, MessageLogTail tail)
+    {
+        _rooms[room] = new RoomLog { Epoch = tail.Epoch, LastSeq = tail.LastSeq, Messages = [.. tail.Messages] };
+        return Task.CompletedTask;
+    }
+
+    private RoomLog Log(string room) => _rooms.GetOrAdd(room, _ => new RoomLog());
+
     private sealed class RoomLog
     {
-        public List<ChatMessage> Messages { get; } = [];
+        public string Epoch { get; init; } = MessageLogEpoch.New();
+
+        public List<ChatMessage> Messages { get; init; } = [];
 
         public long LastSeq { get; set; }
     }

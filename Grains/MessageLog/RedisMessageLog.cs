@@ -5,13 +5,21 @@ using StackExchange.Redis;
 namespace OrleansChat.Grains.MessageLog;
 
 /// <summary>
-/// Each room's log in Redis: a list of its newest messages (Orleans' binary format) and a key holding its
-/// last seq, changed together by one script per append. An append sends only its own messages, so a
-/// message costs what it weighs whatever the window (<c>Room:HistoryLimit</c>), and the list is trimmed
-/// to the window by the same script. Both keys share a hash tag, so the script also runs on Redis Cluster.
+/// Each room's log in Redis: a list of its newest messages (Orleans' binary format), a key holding its
+/// last seq and one holding its epoch, changed together by one script per append. An append sends only its
+/// own messages, so a message costs what it weighs whatever the window (<c>Room:HistoryLimit</c>), and the
+/// list is trimmed to the window by the same script. The keys share a hash tag, so the scripts also run on
+/// Redis Cluster. Redis losing the keys (a restart without persistence, FLUSHALL) loses the epoch with the
+/// messages, so the next read starts a new epoch instead of numbering from 1 under the old one.
 /// </summary>
 public sealed class RedisMessageLog(IConnectionMultiplexer redis, Serializer<ChatMessage> serializer, string keyPrefix) : IMessageLog
 {
+    // KEYS: the list, the last seq, the epoch. ARGV: an epoch to take when there is none, how many to read.
+    private const string Read = """
+        redis.call('SET', KEYS[3], ARGV[1], 'NX')
+        return { redis.call('GET', KEYS[3]), redis.call('GET', KEYS[2]) or '0', redis.call('LRANGE', KEYS[1], -tonumber(ARGV[2]), -1) }
+        """;
+
     // KEYS: the list, the last seq. ARGV: the expected last seq, the new last seq, how many to retain,
     // then the messages. Returns -1 when appended, else the last seq the log really ends at.
     private const string Append = """
@@ -23,16 +31,20 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, Serializer<Cha
         return -1
         """;
 
+    // KEYS: the list, the last seq, the epoch. ARGV: the epoch, the last seq, then the messages.
+    private const string Replace = """
+        redis.call('DEL', KEYS[1])
+        if #ARGV > 2 then redis.call('RPUSH', KEYS[1], unpack(ARGV, 3)) end
+        redis.call('SET', KEYS[2], ARGV[2])
+        redis.call('SET', KEYS[3], ARGV[1])
+        return 1
+        """;
+
     public async Task<MessageLogTail> ReadTailAsync(string room, int limit)
     {
-        var (messages, seq) = Keys(room);
-        var database = redis.GetDatabase();
-        var batch = database.CreateBatch();
-        var read = batch.ListRangeAsync(messages, -limit, -1);
-        var lastSeq = batch.StringGetAsync(seq);
-        batch.Execute();
-        var stored = await read;
-        return new MessageLogTail((long?)await lastSeq ?? 0, [.. stored.Select(value => serializer.Deserialize((byte[])value!)!)]);
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Read, Keys(room), [MessageLogEpoch.New(), limit]))!;
+        var stored = (RedisResult[])result[2]!;
+        return new MessageLogTail((string)result[0]!, (long)result[1], [.. stored.Select(value => serializer.Deserialize((byte[])value!)!)]);
     }
 
     public async Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch, int retain)
@@ -42,21 +54,32 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, Serializer<Cha
             return;
         }
 
-        var (messages, seq) = Keys(room);
         var arguments = new RedisValue[3 + batch.Count];
         (arguments[0], arguments[1], arguments[2]) = (expectedLastSeq, batch[^1].Seq, retain);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            arguments[3 + i] = serializer.SerializeToArray(batch[i]);
-        }
-
-        var result = (long)await redis.GetDatabase().ScriptEvaluateAsync(Append, [messages, seq], arguments);
+        Serialize(batch, arguments, 3);
+        var result = (long)await redis.GetDatabase().ScriptEvaluateAsync(Append, Keys(room)[..2], arguments);
         if (result != -1)
         {
             throw new MessageLogConflictException(room, expectedLastSeq, result);
         }
     }
 
-    private (RedisKey Messages, RedisKey Seq) Keys(string room) =>
-        ($"{keyPrefix}/{{{room}}}/log", $"{keyPrefix}/{{{room}}}/seq");
+    public async Task ReplaceAsync(string room, MessageLogTail tail)
+    {
+        var arguments = new RedisValue[2 + tail.Messages.Count];
+        (arguments[0], arguments[1]) = (tail.Epoch, tail.LastSeq);
+        Serialize(tail.Messages, arguments, 2);
+        await redis.GetDatabase().ScriptEvaluateAsync(Replace, Keys(room), arguments);
+    }
+
+    private void Serialize(IReadOnlyList<ChatMessage> messages, RedisValue[] into, int from)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            into[from + i] = serializer.SerializeToArray(messages[i]);
+        }
+    }
+
+    private RedisKey[] Keys(string room) =>
+        [$"{keyPrefix}/{{{room}}}/log", $"{keyPrefix}/{{{room}}}/seq", $"{keyPrefix}/{{{room}}}/epoch"];
 }

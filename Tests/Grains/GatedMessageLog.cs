@@ -40,6 +40,8 @@ public sealed class GatedMessageLog : IMessageLog
 
     public Task<MessageLogTail> ReadTailAsync(string room, int limit) => _log.ReadTailAsync(room, limit);
 
+    public Task ReplaceAsync(string room, MessageLogTail tail) => _log.ReplaceAsync(room, tail);
+
     public async Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch, int retain)
     {
         Interlocked.Increment(ref _appends);

@@ -57,6 +57,9 @@ public sealed class ChatTestClient : IAsyncDisposable
         Connection.InvokeAsync<List<ChatMessage>>("History", room, beforeSeq, limit);
 
     /// <summary>Waits until live messages of <paramref name="room"/> up to <paramref name="seq"/> have arrived.</summary>
+    public Task<List<ChatMessage>> SearchAsync(string room, string query, long? beforeSeq = null, int limit = 100) =>
+        Connection.InvokeAsync<List<ChatMessage>>("Search", room, query, beforeSeq, limit);
+
     public Task<IReadOnlyList<ChatMessage>> WaitForSeqAsync(string room, long seq) =>
         Messages.WaitUntilAsync(messages => messages.Any(m => m.Room == room && m.Seq >= seq), $"message seq {seq} in room '{room}'");
 

@@ -13,12 +13,33 @@ public abstract class MessageLogContract
         [.. Enumerable.Range(0, count).Select(i => new ChatMessage(room, from + i, $"id-{from + i}", "ana", $"text {from + i}", DateTimeOffset.UnixEpoch.AddSeconds(from + i)))];
 
     [Fact]
-    public async Task ARoomThatNeverStoredAMessageEndsAtSeqZero()
+    public async Task ARoomThatNeverStoredAMessageEndsAtSeqZeroUnderAnEpochThatStays()
     {
-        var tail = await Log.ReadTailAsync(Rooms.Fresh("log-empty"), 10);
+        var room = Rooms.Fresh("log-empty");
+        var tail = await Log.ReadTailAsync(room, 10);
+        await Log.AppendAsync(room, 0, Messages(room, 1, 1), retain: 10);
+        var again = await Log.ReadTailAsync(room, 10);
 
         Assert.Equal(0, tail.LastSeq);
         Assert.Empty(tail.Messages);
+        Assert.False(string.IsNullOrEmpty(tail.Epoch));
+        Assert.Equal(tail.Epoch, again.Epoch);
+        Assert.NotEqual(tail.Epoch, (await Log.ReadTailAsync(Rooms.Fresh("log-empty-other"), 10)).Epoch);
+    }
+
+    [Fact]
+    public async Task ReplacingATailMakesTheLogHoldExactlyItAndAppendsContinueFromIt()
+    {
+        var room = Rooms.Fresh("log-replace");
+        await Log.AppendAsync(room, 0, Messages(room, 1, 5), retain: 10);
+
+        await Log.ReplaceAsync(room, new MessageLogTail("restored-epoch", 42, Messages(room, 41, 2)));
+        await Log.AppendAsync(room, 42, Messages(room, 43, 1), retain: 10);
+        var tail = await Log.ReadTailAsync(room, 10);
+
+        Assert.Equal("restored-epoch", tail.Epoch);
+        Assert.Equal(43, tail.LastSeq);
+        Assert.Equal([41L, 42, 43], tail.Messages.Select(m => m.Seq));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace OrleansChat.Tests.Security;
 public sealed class InvocationFuzzTests(ChatServerFixture fixture)
 {
     private const int Invocations = 400;
-    private static readonly string[] Targets = ["Join", "Send", "Leave", "History", "Typing", "NoSuchMethod"];
+    private static readonly string[] Targets = ["Join", "Send", "Leave", "History", "Search", "Typing", "NoSuchMethod"];
 
     [Fact]
     public async Task RandomInvocationsLeaveTheServiceServingAndAcknowledgedMessagesUnchanged()
@@ -110,12 +110,14 @@ public sealed class InvocationFuzzTests(ChatServerFixture fixture)
                 case "Join": return [room, $"user {random.Next(3)}", random.Next(3) == 0 ? 0L : null];
                 case "Send": return [room, $"message {random.Next(1000)}", random.Next(2) == 0 ? $"id-{random.Next(50)}" : null];
                 case "History": return [room, (long)random.Next(1, 50), random.Next(1, 100)];
+                case "Search": return [room, $"message {random.Next(1000)}", random.Next(2) == 0 ? (long)random.Next(1, 50) : null, random.Next(1, 100)];
             }
         }
 
         var count = random.Next(6) == 0 ? random.Next(5) : target switch
         {
             "Join" or "Send" or "History" => 3,
+            "Search" => 4,
             "Leave" or "Typing" => 1,
             _ => random.Next(4),
         };

@@ -105,7 +105,10 @@ public sealed class ChatHub(
         }
     }
 
-    /// <summary>Up to <paramref name="limit"/> retained messages older than <paramref name="beforeSeq"/>, ascending.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages older than <paramref name="beforeSeq"/>, ascending: from the
+    /// room's recent window and, with an archive, past it back to the room's first message.
+    /// </summary>
     public Task<IReadOnlyList<ChatMessage>> History(string room, long beforeSeq, int limit)
     {
         room = ChatRules.NormalizeRoom(room);
@@ -113,6 +116,25 @@ public sealed class ChatHub(
         ChatRules.CheckBeforeSeq(beforeSeq);
         ChatRules.CheckLimit(limit);
         return Room(room).GetHistoryAsync(beforeSeq, limit);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages of a joined room whose text matches <paramref name="query"/>,
+    /// newest first, older than <paramref name="beforeSeq"/> when given (the next page starts below the
+    /// last hit's seq). Needs the archive; without one the call is refused with a <c>search:</c> error.
+    /// </summary>
+    public Task<IReadOnlyList<ChatMessage>> Search(string room, string query, long? beforeSeq, int limit)
+    {
+        room = ChatRules.NormalizeRoom(room);
+        UserIn(room);
+        query = ChatRules.NormalizeSearchQuery(query);
+        if (beforeSeq is { } before)
+        {
+            ChatRules.CheckBeforeSeq(before);
+        }
+
+        ChatRules.CheckLimit(limit);
+        return Room(room).SearchAsync(query, beforeSeq, limit);
     }
 
     public override Task OnConnectedAsync()

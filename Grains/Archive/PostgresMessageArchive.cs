@@ -1,0 +1,175 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrleansChat.Grains.Abstractions;
+using OrleansChat.Grains.MessageLog;
+
+namespace OrleansChat.Grains.Archive;
+
+/// <summary>
+/// The archive in PostgreSQL. Messages are keyed by (room, seq), so the newest page of a room is one
+/// descent of the primary key however many messages the room and the table hold; a room's row in
+/// <c>chat_rooms</c> holds its epoch and last seq, and an append claims that row and inserts the batch in
+/// one statement. Text search uses the language-neutral <c>simple</c> configuration over a stored
+/// tsvector, indexed together with the room. The schema is created on first use (docs/archive.md).
+/// </summary>
+public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessageArchive
+{
+    private const string Schema = """
+        SELECT pg_advisory_xact_lock(7422011);
+        CREATE EXTENSION IF NOT EXISTS btree_gin;
+        CREATE TABLE IF NOT EXISTS chat_rooms (
+            room     text   PRIMARY KEY,
+            epoch    text   NOT NULL,
+            last_seq bigint NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS chat_messages (
+            room      text        NOT NULL,
+            seq       bigint      NOT NULL,
+            client_id text        NOT NULL,
+            sender    text        NOT NULL,
+            body      text        NOT NULL,
+            sent_at   timestamptz NOT NULL,
+            words     tsvector    GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+            PRIMARY KEY (room, seq)
+        );
+        CREATE INDEX IF NOT EXISTS chat_messages_words ON chat_messages USING gin (room, words);
+        CREATE INDEX IF NOT EXISTS chat_messages_sent_at ON chat_messages USING brin (sent_at);
+        """;
+
+    // Claims the room's row at the expected last seq and inserts the batch, in one statement: when the
+    // claim fails (another writer moved the seq), nothing is inserted.
+    private const string Append = """
+        WITH claimed AS (
+            UPDATE chat_rooms SET last_seq = $3 WHERE room = $1 AND last_seq = $2 RETURNING room
+        )
+        INSERT INTO chat_messages (room, seq, client_id, sender, body, sent_at)
+        SELECT claimed.room, m.seq, m.client_id, m.sender, m.body, m.sent_at
+        FROM claimed, unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS m(seq, client_id, sender, body, sent_at)
+        """;
+
+    private const string Columns = "seq, client_id, sender, body, sent_at";
+
+    private readonly Lock _schemaLock = new();
+    private Task? _schema;
+
+    public async Task<ArchivedRoom> OpenAsync(string room, string proposedEpoch)
+    {
+        await SchemaAsync();
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(Command("INSERT INTO chat_rooms (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING", room, proposedEpoch));
+        batch.BatchCommands.Add(Command("SELECT epoch, last_seq FROM chat_rooms WHERE room = $1", room));
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return new ArchivedRoom(reader.GetString(0), reader.GetInt64(1));
+    }
+
+    public async Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await SchemaAsync();
+        await using var command = database.CreateCommand(Append);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedLastSeq });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch[^1].Seq });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. batch.Select(m => m.Seq)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.Id)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.User)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.Text)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. batch.Select(m => m.SentAt.ToUniversalTime())], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        if (await command.ExecuteNonQueryAsync() != batch.Count)
+        {
+            await using var lastSeq = database.CreateCommand("SELECT last_seq FROM chat_rooms WHERE room = $1");
+            lastSeq.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+            throw new MessageLogConflictException(room, expectedLastSeq, await lastSeq.ExecuteScalarAsync() as long? ?? 0);
+        }
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> ReadBeforeAsync(string room, long beforeSeq, int limit)
+    {
+        await SchemaAsync();
+        var page = await QueryAsync(room, $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3", beforeSeq, limit);
+        page.Reverse();
+        return page;
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> SearchAsync(string room, string query, long? beforeSeq, int limit)
+    {
+        await SchemaAsync();
+        return await QueryAsync(room,
+            $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND words @@ websearch_to_tsquery('simple', $4) AND seq < $2 ORDER BY seq DESC LIMIT $3",
+            beforeSeq ?? long.MaxValue, limit, query);
+    }
+
+    public async Task<int> DeleteSentBeforeAsync(DateTimeOffset cutoff, int limit)
+    {
+        await SchemaAsync();
+        await using var command = database.CreateCommand(
+            "DELETE FROM chat_messages WHERE ctid = ANY (ARRAY(SELECT ctid FROM chat_messages WHERE sent_at < $1 LIMIT $2))");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Creates the schema once per process; a failure (the database not answering yet) is tried again by the next call.</summary>
+    private Task SchemaAsync()
+    {
+        lock (_schemaLock)
+        {
+            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled)
+            {
+                _schema = CreateSchemaAsync();
+            }
+
+            return _schema;
+        }
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        await using var connection = await database.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand(Schema, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private async Task<List<ChatMessage>> QueryAsync(string room, string sql, long seq, int limit, string? query = null)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (query is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query });
+        }
+
+        List<ChatMessage> messages = [];
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            messages.Add(new ChatMessage(room, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return messages;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}
