@@ -10,7 +10,7 @@ namespace OrleansChat.Grains.Archive;
 /// descent of the primary key however many messages the room and the table hold; a room's row in
 /// <c>chat_rooms</c> holds its epoch and last seq, and an append claims that row and inserts the batch in
 /// one statement. Text search uses the language-neutral <c>simple</c> configuration over a stored
-/// tsvector, indexed together with the room. The schema is created on first use (docs/archive.md).
+/// tsvector of the lower-cased text, indexed together with the room. The schema is created on first use (docs/archive.md).
 /// </summary>
 public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessageArchive
 {
@@ -29,11 +29,22 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
             sender    text        NOT NULL,
             body      text        NOT NULL,
             sent_at   timestamptz NOT NULL,
-            words     tsvector    GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+            words     tsvector    NOT NULL,
             PRIMARY KEY (room, seq)
         );
         CREATE INDEX IF NOT EXISTS chat_messages_words ON chat_messages USING gin (room, words);
         CREATE INDEX IF NOT EXISTS chat_messages_sent_at ON chat_messages USING brin (sent_at);
+        """;
+
+    // The statement sees the table as it was before its insert, hence the union: the new row or the old one.
+    private const string Open = """
+        WITH inserted AS (
+            INSERT INTO chat_rooms (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING RETURNING epoch, last_seq
+        )
+        SELECT epoch, last_seq FROM inserted
+        UNION ALL
+        SELECT epoch, last_seq FROM chat_rooms WHERE room = $1
+        LIMIT 1
         """;
 
     // Claims the room's row at the expected last seq and inserts the batch, in one statement: when the
@@ -42,9 +53,9 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         WITH claimed AS (
             UPDATE chat_rooms SET last_seq = $3 WHERE room = $1 AND last_seq = $2 RETURNING room
         )
-        INSERT INTO chat_messages (room, seq, client_id, sender, body, sent_at)
-        SELECT claimed.room, m.seq, m.client_id, m.sender, m.body, m.sent_at
-        FROM claimed, unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS m(seq, client_id, sender, body, sent_at)
+        INSERT INTO chat_messages (room, seq, client_id, sender, body, sent_at, words)
+        SELECT claimed.room, m.seq, m.client_id, m.sender, m.body, m.sent_at, to_tsvector('simple', m.folded)
+        FROM claimed, unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) AS m(seq, client_id, sender, body, sent_at, folded)
         """;
 
     private const string Columns = "seq, client_id, sender, body, sent_at";
@@ -55,11 +66,10 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
     public async Task<ArchivedRoom> OpenAsync(string room, string proposedEpoch)
     {
         await SchemaAsync();
-        await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(Command("INSERT INTO chat_rooms (room, epoch) VALUES ($1, $2) ON CONFLICT (room) DO NOTHING", room, proposedEpoch));
-        batch.BatchCommands.Add(Command("SELECT epoch, last_seq FROM chat_rooms WHERE room = $1", room));
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.NextResultAsync();
+        await using var command = database.CreateCommand(Open);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proposedEpoch });
+        await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return new ArchivedRoom(reader.GetString(0), reader.GetInt64(1));
     }
@@ -81,6 +91,7 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.User)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.Text)] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. batch.Select(m => m.SentAt.ToUniversalTime())], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => Fold(m.Text))] });
         if (await command.ExecuteNonQueryAsync() != batch.Count)
         {
             await using var lastSeq = database.CreateCommand("SELECT last_seq FROM chat_rooms WHERE room = $1");
@@ -102,7 +113,7 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         await SchemaAsync();
         return await QueryAsync(room,
             $"SELECT {Columns} FROM chat_messages WHERE room = $1 AND words @@ websearch_to_tsquery('simple', $4) AND seq < $2 ORDER BY seq DESC LIMIT $3",
-            beforeSeq ?? long.MaxValue, limit, query);
+            beforeSeq ?? long.MaxValue, limit, Fold(query));
     }
 
     public async Task<int> DeleteSentBeforeAsync(DateTimeOffset cutoff, int limit)
@@ -114,6 +125,12 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         return await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>
+    /// Text and queries are lower-cased here rather than by the database, whose lower-casing follows its
+    /// locale (none at all under the C locale), so that search ignores case in every script on every server.
+    /// </summary>
+    private static string Fold(string text) => text.ToLowerInvariant();
 
     /// <summary>Creates the schema once per process; a failure (the database not answering yet) is tried again by the next call.</summary>
     private Task SchemaAsync()
@@ -160,16 +177,5 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         }
 
         return messages;
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }
