@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Orleans.Streams;
 using OrleansChat.Grains.Abstractions;
 using OrleansChat.Grains.Archive;
@@ -249,11 +250,24 @@ public sealed class RoomGrain(
         _presenceWriting = true;
         try
         {
+            var reread = false;
             while (_members.Version != _storedPresenceVersion && !cancellationToken.IsCancellationRequested)
             {
                 var version = _members.Version;
                 presence.State.Connections = _members.Snapshot();
-                await presence.WriteStateAsync(cancellationToken);
+                try
+                {
+                    await presence.WriteStateAsync(cancellationToken);
+                }
+                catch (InconsistentStateException) when (!reread)
+                {
+                    // The stored copy changed under this activation (Redis lost its data, or an older
+                    // activation wrote last): take its version and write the members this one knows.
+                    reread = true;
+                    await presence.ReadStateAsync(cancellationToken);
+                    continue;
+                }
+
                 _storedPresenceVersion = version;
             }
         }

@@ -11,6 +11,21 @@ public sealed class ChatHubTests(ChatServerFixture fixture)
     private TestChatServer Server => fixture.Server;
 
     [Fact]
+    public async Task SearchWithoutAnArchiveSaysItNeedsOneAndTheConnectionGoesOn()
+    {
+        var room = Rooms.Fresh("search-no-archive");
+        await using var ana = await Server.ConnectAsync();
+        await ana.JoinAsync(room, "Ana");
+        await ana.SendAsync(room, "findable words");
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => ana.SearchAsync(room, "findable"));
+        var sent = await ana.SendAsync(room, "still chatting");
+
+        Assert.Contains("search: needs the message archive", refused.Message);
+        Assert.Equal(2, sent.Seq);
+    }
+
+    [Fact]
     public async Task TwoClientsChatBothWays()
     {
         var room = Rooms.Fresh("both-ways");
