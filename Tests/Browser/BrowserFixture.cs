@@ -58,9 +58,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         OpenContextAsync(new() { BaseURL = (server ?? Server.Address).ToString() });
 
     /// <summary>A new tab on the chat page as a phone shows it: 390 x 844 CSS pixels, touch, mobile viewport.</summary>
-    public Task<ChatTab> OpenPhoneTabAsync() => OpenContextAsync(new()
+    /// <param name="server">The server whose page to open; the fixture's <see cref="Server"/> when null.</param>
+    public Task<ChatTab> OpenPhoneTabAsync(Uri? server = null) => OpenContextAsync(new()
     {
-        BaseURL = Server.Address.ToString(),
+        BaseURL = (server ?? Server.Address).ToString(),
         ViewportSize = new() { Width = 390, Height = 844 },
         IsMobile = true,
         HasTouch = true,

@@ -27,7 +27,7 @@ public sealed class PhoneLayoutTests(BrowserFixture fixture)
 
         Assert.Equal(PhoneWidth, await ana.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
         Assert.Equal(PhoneWidth, await ana.Page.EvaluateAsync<int>("() => document.body.scrollWidth"));
-        foreach (var part in new[] { "#status", "#sign-out", "#leave", "#members-toggle", "#composer button", "#messages" })
+        foreach (var part in new[] { "#status", "#sign-out", "#leave", "#members-toggle", "#search-query", "#composer button", "#messages" })
         {
             var box = await ana.Page.Locator(part).BoundingBoxAsync();
             Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= PhoneWidth, $"{part} lies within the screen: {box?.X}+{box?.Width}");

@@ -1,7 +1,9 @@
 // The chat page: signing in, the forms and the keys. chat.js keeps the rooms and the connection; view.js
-// shows the room on screen. Whatever users write goes on the page as text (textContent), never as HTML.
+// shows the room on screen; search.js searches it. Whatever users write goes on the page as text
+// (textContent), never as HTML.
 import { announceTyping, connect, disconnect, forgetRoom, leaveRoom, openRoom, send, session, startChat } from "./chat.js";
 import { roomKey } from "./room.js";
+import { closeSearch } from "./search.js";
 import { activeRoom, addSwitcher, fitComposer, followLatest, loadOlder, neighbour, removeSwitcher, screen, show } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -101,6 +103,7 @@ $("composer").addEventListener("submit", (event) => {
   composer.value = "";
   fitComposer();
   send(activeRoom(), text);
+  closeSearch();
   followLatest();
 });
 
@@ -119,6 +122,12 @@ composer.addEventListener("input", () => {
 $("older").addEventListener("click", () => { loadOlder(activeRoom()); });
 
 $("jump").addEventListener("click", () => {
+  followLatest();
+  composer.focus();
+});
+
+$("search-close").addEventListener("click", () => {
+  closeSearch();
   followLatest();
   composer.focus();
 });
@@ -189,7 +198,8 @@ function syncToggles() {
 document.addEventListener("keydown", (event) => {
   if (!session.signedIn) return;
   if (event.key === "Escape") {
-    // Closes what covers the conversation (on narrow screens), else returns to the latest messages.
+    // Closes what covers the conversation (the member list on narrow screens, the room switcher's form, a
+    // search), else returns to the latest messages.
     if (!WIDE.matches && $("chat").dataset.members === "open") {
       $("chat").dataset.members = "closed";
       syncToggles();
@@ -198,6 +208,7 @@ document.addEventListener("keydown", (event) => {
       setAdding(false);
       $("add-room-toggle").focus();
     } else {
+      closeSearch();
       followLatest();
     }
   } else if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {

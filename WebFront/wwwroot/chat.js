@@ -1,15 +1,13 @@
 // The rooms the user is in and the connection that serves them. Each room is joined again after every
 // reconnect with `since` = the last seq it shows, and its unacknowledged messages are resent with their
 // ids, so every message shows once, in order (docs/protocol.md, "Resuming after a reconnect").
-import { backoff, ConnectionState, createConnection, refusal } from "./hub.js";
+import { backoff, BUSY, ConnectionState, createConnection, refusal } from "./hub.js";
 import { PAGE_SIZE, Room, roomKey } from "./room.js";
 import { TYPING_NOTICE_EVERY_MS } from "./typing.js";
 
 export const session = { user: "", signedIn: false, connectedOnce: false, rooms: new Map() };
 
 const connection = createConnection();
-/** How the server's "busy, retry in a moment" refusals begin (docs/protocol.md). */
-const BUSY = "busy:";
 let view = null;
 
 /**
@@ -238,4 +236,17 @@ export async function fetchOlder(room, loadingChanged) {
   } finally {
     room.loadingOlder = false;
   }
+}
+
+/**
+ * Up to `limit` messages of `room` whose text matches `query`, newest first, older than `beforeSeq` when it
+ * is not null. Throws what the hub answered (see refusal in hub.js).
+ */
+export function searchMessages(room, query, beforeSeq, limit) {
+  return connection.invoke("Search", room.name, query, beforeSeq, limit);
+}
+
+/** The message with seq `seq` and up to `reach` messages on each side of it, ascending. Throws what the hub answered. */
+export function messagesAround(room, seq, reach) {
+  return connection.invoke("History", room.name, seq + reach + 1, 2 * reach + 1);
 }

@@ -2,6 +2,9 @@
 const signalR = window.signalR;
 const HUB_ERROR = "HubException: ";
 
+/** How the server's "busy, retry in a moment" refusals begin (docs/protocol.md). */
+export const BUSY = "busy:";
+
 export const ConnectionState = signalR.HubConnectionState;
 
 /**

@@ -132,7 +132,7 @@ function regroup(item) {
 }
 
 /** The local time a message was stored ("14:05", or "3 Mar, 14:05" on another day), or its state until then. */
-function stamp(sentAt, unsentText = "sending…") {
+export function stamp(sentAt, unsentText = "sending…") {
   if (!sentAt) return el("span", "stamp", unsentText);
   const date = new Date(sentAt);
   const time = el("time", "stamp", isToday(date) ? clock.format(date) : dayAndClock.format(date));

@@ -2,6 +2,7 @@
 // who is typing in it, and the unread counts of the others.
 import { fetchOlder, session } from "./chat.js";
 import { el, setAvatar } from "./dom.js";
+import { searchShown } from "./search.js";
 import { describeTypers } from "./typing.js";
 
 const $ = (id) => document.getElementById(id);
@@ -86,6 +87,7 @@ export function show(room) {
     scroller.scrollTop = room.pinned ? scroller.scrollHeight : room.scrollTop;
     composer.value = room.draft;
     fitComposer();
+    searchShown(room);
   }
   if (room.pinned) room.newBelow = 0;
   for (const other of session.rooms.values()) {
