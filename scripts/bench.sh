@@ -7,6 +7,8 @@
 #   scripts/bench.sh [Bench arguments...]        default: load --rooms 10 --clients 20 --senders 2 --rate 5
 #   REDIS=1 scripts/bench.sh ...                 the service in Redis mode against a private redis-server (core 0)
 #   REDIS=1 INSTANCES=3 scripts/bench.sh ...     three instances (and Redis), clients split between them
+#   ARCHIVE=1 scripts/bench.sh ...               with the message archive in a private PostgreSQL (core 0); reports
+#                                                its rows written per message and write round trips per second
 #   PIN=0 scripts/bench.sh ...                   nothing pinned (the cluster scenario: processes share both cores)
 #   BASELINE=1 scripts/bench.sh ...              then the same run against a fresh bare SignalR hub (Bench/Baseline),
 #                                                pinned the same way, and the ratios of the two
@@ -18,6 +20,7 @@ work=$(mktemp -d)
 build=${BUILD:-$work}
 port=${PORT:-9400}
 redis_port=6399
+pg_port=6432
 pids=() servers=()
 # The servers first, while Redis still answers them; each gets Cloud Run's 10 s after SIGTERM, then SIGKILL.
 stop_all() {
@@ -55,8 +58,27 @@ wait_started() { # log pid
   done
 }
 
+# A private PostgreSQL in the work folder (as the postgres user when run as root: PostgreSQL refuses root).
+start_archive() {
+  local bin; bin=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  local as=(); if [ "$(id -u)" -eq 0 ]; then as=(setpriv --reuid=postgres --regid=postgres --init-groups); fi
+  mkdir -p "$work/pg" && chmod 755 "$work" && { [ ${#as[@]} -eq 0 ] || chown postgres: "$work/pg"; }
+  "${as[@]}" "$bin/initdb" -D "$work/pg/data" -U chat --auth=trust --encoding=UTF8 --no-locale --no-sync >/dev/null
+  "${server_cpu[@]}" "${as[@]}" "$bin/postgres" -D "$work/pg/data" -p $pg_port -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories="$work/pg" >"$work/pg/log" 2>&1 &
+  pids+=($!)
+  until "$bin/pg_isready" -q -h 127.0.0.1 -p $pg_port; do sleep 0.1; done
+  export ConnectionStrings__Archive="Host=127.0.0.1;Port=$pg_port;Username=chat;Database=postgres"
+}
+
+archive_counters() { # inserted rows and committed transactions so far
+  psql -h 127.0.0.1 -p $pg_port -U chat -d postgres -Atc \
+    "SELECT sum(tup_inserted), sum(xact_commit) FROM pg_stat_database"
+}
+
 start_service() {
   urls=() servers=()
+  if [ "${ARCHIVE:-0}" = 1 ]; then start_archive; fi
   if [ "${REDIS:-0}" = 1 ]; then
     "${server_cpu[@]}" redis-server --port $redis_port --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
     pids+=($!)
@@ -93,6 +115,8 @@ measure() { # output file, Bench arguments...
   case "$1" in
     load|knee|overload) bench load "${@:2}" --warmup 2 --duration "${WARMUP:-30}" >/dev/null ;;
   esac
+  local archive_before=""
+  if [ "${ARCHIVE:-0}" = 1 ] && [ "${urls[0]}" != "$baseline_url" ]; then sleep 1; archive_before=$(archive_counters); fi
   if [ "${REDIS:-0}" = 1 ] && [ -n "${servers[*]}" ] && [ "${urls[0]}" != "$baseline_url" ]; then
     bench "$@" --redis 127.0.0.1:$redis_port | tee "$out"
     # What one stored message weighs in Redis, next to what the run wrote per message (redisBytesPerMessage).
@@ -100,6 +124,22 @@ measure() { # output file, Bench arguments...
     echo "{\"mode\":\"redisStored\",\"storedBytesPerMessage\":$(( $(redis-cli -p $redis_port --raw lindex "$key" -1 | wc -c) - 1 ))}" | tee -a "$out"
   else
     bench "$@" | tee "$out"
+  fi
+  if [ -n "$archive_before" ]; then
+    sleep 1 # PostgreSQL publishes its statistics about once a second
+    # Counted over the whole run (its own warm-up too), so per message of messagesSentInAll.
+    python3 - "$out" "$archive_before" "$(archive_counters)" "$@" <<'PY' | tee -a "$out"
+import json, sys
+run = next(json.loads(line) for line in open(sys.argv[1]) if line.startswith("{") and "messagesSentInAll" in line)
+(rows0, commits0), (rows1, commits1) = (map(int, arg.split("|")) for arg in sys.argv[2:4])
+args = sys.argv[4:]
+duration = float(args[args.index("--duration") + 1]) if "--duration" in args else 10
+sent = max(run["messagesSentInAll"], 1)
+commits_per_message = (commits1 - commits0) / sent
+print(json.dumps({"mode": "archive", "rowsPerMessage": round((rows1 - rows0) / sent, 3),
+                  "commitsPerMessage": round(commits_per_message, 4),
+                  "writeRoundTripsPerSecond": round(commits_per_message * run["messagesAcknowledged"] / duration)}))
+PY
   fi
 }
 

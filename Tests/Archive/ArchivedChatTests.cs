@@ -77,6 +77,26 @@ public sealed class ArchivedChatTests(RedisServer redis, PostgresServer postgres
     }
 
     [Fact]
+    public async Task SearchesPastTheConnectionsLimitAreRefusedAsRateAndTheConnectionGoesOn()
+    {
+        var settings = Settings($"archive-{Guid.NewGuid():N}");
+        (settings["Limits:SearchesPerConnection:Burst"], settings["Limits:SearchesPerConnection:Refill"], settings["Limits:SearchesPerConnection:RefillPeriod"]) = ("2", "1", "01:00:00");
+        await using var server = await TestChatServer.StartAsync(settings);
+        await using var ana = await server.ConnectAsync();
+        var room = Rooms.Fresh("archive-search-limit");
+        await ana.JoinAsync(room, "Ana");
+        var message = await ana.SendAsync(room, "limits apply");
+
+        var allowed = new[] { await ana.SearchAsync(room, "limits"), await ana.SearchAsync(room, "apply") };
+        var refused = await Assert.ThrowsAsync<HubException>(() => ana.SearchAsync(room, "limits"));
+        var sent = await ana.SendAsync(room, "still chatting");
+
+        Assert.All(allowed, hits => Assert.Equal([message], hits));
+        Assert.Contains("rate: a connection may search 2 times at once", refused.Message);
+        Assert.Equal(2, sent.Seq);
+    }
+
+    [Fact]
     public async Task RedisLosingEverythingMidConversationKeepsTheEpochTheNumberingTheLiveMembersAndResumes()
     {
         var room = Rooms.Fresh("archive-flush");

@@ -13,6 +13,8 @@ public static class TestLimits
         ["Limits__NewConnectionsPerAddress__Refill"] = "100000",
         ["Limits__MessagesPerConnection__Burst"] = "100000",
         ["Limits__MessagesPerConnection__Refill"] = "100000",
+        ["Limits__SearchesPerConnection__Burst"] = "100000",
+        ["Limits__SearchesPerConnection__Refill"] = "100000",
         ["Room__Messages__Burst"] = "100000",
         ["Room__Messages__Refill"] = "100000",
     };

@@ -134,6 +134,14 @@ public sealed class ChatHub(
         }
 
         ChatRules.CheckLimit(limit);
+        using (var lease = SearchLimiter().AttemptAcquire())
+        {
+            if (!lease.IsAcquired)
+            {
+                throw new ChatRuleException($"rate: a connection may search {limits.Value.SearchesPerConnection.Describe("times")}; wait a moment");
+            }
+        }
+
         return Room(room).SearchAsync(query, beforeSeq, limit);
     }
 
@@ -143,6 +151,7 @@ public sealed class ChatHub(
         // (Limits:ParallelInvocationsPerConnection), and the items dictionary is not safe to write concurrently.
         Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         Context.Items[nameof(MessageLimiter)] = limits.Value.MessagesPerConnection.CreateLimiter();
+        Context.Items[nameof(SearchLimiter)] = limits.Value.SearchesPerConnection.CreateLimiter();
         Context.Items[nameof(Sends)] = new ConnectionSends(limits.Value.MaxWaitingSendsPerConnection);
         metrics.ConnectionOpened();
         lifetime.Track(Context);
@@ -153,9 +162,12 @@ public sealed class ChatHub(
     {
         lifetime.Ended(Context.ConnectionId);
         metrics.ConnectionClosed();
-        if (Context.Items.TryGetValue(nameof(MessageLimiter), out var limiter))
+        foreach (var limiter in new[] { nameof(MessageLimiter), nameof(SearchLimiter) })
         {
-            ((RateLimiter)limiter!).Dispose();
+            if (Context.Items.TryGetValue(limiter, out var rateLimiter))
+            {
+                ((RateLimiter)rateLimiter!).Dispose();
+            }
         }
 
         // All rooms at once and each bounded: a room whose silo is frozen must not keep this connection, or
@@ -191,6 +203,8 @@ public sealed class ChatHub(
             : throw new ChatRuleException($"room: join '{room}' before using it");
 
     private RateLimiter MessageLimiter() => (RateLimiter)Context.Items[nameof(MessageLimiter)]!;
+
+    private RateLimiter SearchLimiter() => (RateLimiter)Context.Items[nameof(SearchLimiter)]!;
 
     private ConnectionSends Sends() => (ConnectionSends)Context.Items[nameof(Sends)]!;
 

@@ -14,6 +14,9 @@ public sealed class LimitsOptions
     /// <summary>Messages one connection may send.</summary>
     public RateLimit MessagesPerConnection { get; set; } = RateLimit.Of(burst: 10, refill: 5);
 
+    /// <summary>Searches one connection may make: each is a query on the archive, far dearer than a send.</summary>
+    public RateLimit SearchesPerConnection { get; set; } = RateLimit.Of(burst: 5, refill: 1);
+
     /// <summary>Rooms one connection may be in at once.</summary>
     public int RoomsPerConnection { get; set; } = 20;
 
@@ -76,6 +79,7 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
     {
         List<string> errors = [];
         errors.AddRange(options.MessagesPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.MessagesPerConnection)}"));
+        errors.AddRange(options.SearchesPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.SearchesPerConnection)}"));
         errors.AddRange(options.NewConnectionsPerAddress.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.NewConnectionsPerAddress)}"));
         if (options.RoomsPerConnection < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.RoomsPerConnection)} must be at least 1, not {options.RoomsPerConnection}.");
