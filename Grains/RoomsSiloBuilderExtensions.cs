@@ -46,7 +46,19 @@ public static class RoomsSiloBuilderExtensions
 
     private static void AddArchive(this IServiceCollection services, string connectionString)
     {
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // The archive uses a handful of statements and changes no session state: prepared once per
+            // connection, and no DISCARD ALL on every return to the pool, which would drop them again.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+            }
+
+            return builder.Build();
+        });
         services.AddSingleton<IMessageArchive, PostgresMessageArchive>();
         services.AddOptions<ArchiveOptions>().BindConfiguration(ArchiveOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ArchiveOptions>, ArchiveOptionsValidator>();

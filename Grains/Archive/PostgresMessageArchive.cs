@@ -9,10 +9,10 @@ namespace OrleansChat.Grains.Archive;
 /// The archive in PostgreSQL. Messages are keyed by (room, seq), so the newest page of a room is one
 /// descent of the primary key however many messages the room and the table hold; a room's row in
 /// <c>chat_rooms</c> holds its epoch and last seq, and an append claims that row and inserts the batch in
-/// one statement. Text search uses the language-neutral <c>simple</c> configuration over a stored
+/// one statement, together with the batches of every other room waiting meanwhile (<see cref="ArchiveAppends"/>). Text search uses the language-neutral <c>simple</c> configuration over a stored
 /// tsvector of the lower-cased text, indexed together with the room. The schema is created on first use (docs/archive.md).
 /// </summary>
-public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessageArchive
+public sealed class PostgresMessageArchive : IMessageArchive
 {
     private const string Schema = """
         SELECT pg_advisory_xact_lock(7422011);
@@ -47,26 +47,42 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         LIMIT 1
         """;
 
-    // Claims the room's row at the expected last seq and inserts the batch, in one statement: when the
-    // claim fails (another writer moved the seq), nothing is inserted.
+    // Claims each room's row at its expected last seq and inserts the messages of the rooms claimed, in one
+    // statement: a room whose claim fails (another writer moved its seq) inserts nothing, and the others
+    // are not held up by it. Returns the rooms claimed.
     private const string Append = """
         WITH claimed AS (
-            UPDATE chat_rooms SET last_seq = $3 WHERE room = $1 AND last_seq = $2 RETURNING room
+            UPDATE chat_rooms SET last_seq = input.last_seq
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS input(room, expected, last_seq)
+            WHERE chat_rooms.room = input.room AND chat_rooms.last_seq = input.expected
+            RETURNING chat_rooms.room
+        ), inserted AS (
+            INSERT INTO chat_messages (room, seq, client_id, sender, body, sent_at, words)
+            SELECT m.room, m.seq, m.client_id, m.sender, m.body, m.sent_at, to_tsvector('simple', m.folded)
+            FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+                AS m(room, seq, client_id, sender, body, sent_at, folded)
+            WHERE m.room IN (SELECT room FROM claimed)
         )
-        INSERT INTO chat_messages (room, seq, client_id, sender, body, sent_at, words)
-        SELECT claimed.room, m.seq, m.client_id, m.sender, m.body, m.sent_at, to_tsvector('simple', m.folded)
-        FROM claimed, unnest($4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) AS m(seq, client_id, sender, body, sent_at, folded)
+        SELECT room FROM claimed
         """;
 
     private const string Columns = "seq, client_id, sender, body, sent_at";
 
+    private readonly NpgsqlDataSource _database;
+    private readonly ArchiveAppends _appends;
     private readonly Lock _schemaLock = new();
     private Task? _schema;
+
+    public PostgresMessageArchive(NpgsqlDataSource database)
+    {
+        _database = database;
+        _appends = new ArchiveAppends(WriteAsync);
+    }
 
     public async Task<ArchivedRoom> OpenAsync(string room, string proposedEpoch)
     {
         await SchemaAsync();
-        await using var command = database.CreateCommand(Open);
+        await using var command = _database.CreateCommand(Open);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = proposedEpoch });
         await using var reader = await command.ExecuteReaderAsync();
@@ -74,30 +90,50 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
         return new ArchivedRoom(reader.GetString(0), reader.GetInt64(1));
     }
 
-    public async Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch)
+    public Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch) =>
+        batch.Count == 0 ? Task.CompletedTask : _appends.AppendAsync(room, expectedLastSeq, batch);
+
+    /// <summary>The rooms' batches in one statement (<see cref="ArchiveAppends"/>); returns the rooms not claimed, with their last seq.</summary>
+    private async Task<IReadOnlyDictionary<string, long>> WriteAsync(IReadOnlyList<ArchiveAppend> appends)
     {
-        if (batch.Count == 0)
+        await SchemaAsync();
+        var messages = appends.SelectMany(a => a.Messages).ToList();
+        await using var command = _database.CreateCommand(Append);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. appends.Select(a => a.Room)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. appends.Select(a => a.ExpectedLastSeq)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. appends.Select(a => a.Messages[^1].Seq)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => m.Room)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. messages.Select(m => m.Seq)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => m.Id)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => m.User)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => m.Text)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. messages.Select(m => m.SentAt.ToUniversalTime())], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => Fold(m.Text))] });
+        HashSet<string> claimed = new(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            return;
+            while (await reader.ReadAsync())
+            {
+                claimed.Add(reader.GetString(0));
+            }
         }
 
-        await SchemaAsync();
-        await using var command = database.CreateCommand(Append);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedLastSeq });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch[^1].Seq });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. batch.Select(m => m.Seq)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.Id)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.User)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => m.Text)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. batch.Select(m => m.SentAt.ToUniversalTime())], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(m => Fold(m.Text))] });
-        if (await command.ExecuteNonQueryAsync() != batch.Count)
+        if (claimed.Count == appends.Count)
         {
-            await using var lastSeq = database.CreateCommand("SELECT last_seq FROM chat_rooms WHERE room = $1");
-            lastSeq.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
-            throw new MessageLogConflictException(room, expectedLastSeq, await lastSeq.ExecuteScalarAsync() as long? ?? 0);
+            return new Dictionary<string, long>();
         }
+
+        string[] refused = [.. appends.Select(a => a.Room).Where(room => !claimed.Contains(room))];
+        await using var lastSeqs = _database.CreateCommand("SELECT room, last_seq FROM chat_rooms WHERE room = ANY($1)");
+        lastSeqs.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = refused });
+        var conflicts = refused.ToDictionary(room => room, _ => 0L, StringComparer.Ordinal);
+        await using var rows = await lastSeqs.ExecuteReaderAsync();
+        while (await rows.ReadAsync())
+        {
+            conflicts[rows.GetString(0)] = rows.GetInt64(1);
+        }
+
+        return conflicts;
     }
 
     public async Task<IReadOnlyList<ChatMessage>> ReadBeforeAsync(string room, long beforeSeq, int limit)
@@ -119,7 +155,7 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
     public async Task<int> DeleteSentBeforeAsync(DateTimeOffset cutoff, int limit)
     {
         await SchemaAsync();
-        await using var command = database.CreateCommand(
+        await using var command = _database.CreateCommand(
             "DELETE FROM chat_messages WHERE ctid = ANY (ARRAY(SELECT ctid FROM chat_messages WHERE sent_at < $1 LIMIT $2))");
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -148,7 +184,7 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
 
     private async Task CreateSchemaAsync()
     {
-        await using var connection = await database.OpenConnectionAsync();
+        await using var connection = await _database.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var command = new NpgsqlCommand(Schema, connection, transaction))
         {
@@ -160,7 +196,7 @@ public sealed class PostgresMessageArchive(NpgsqlDataSource database) : IMessage
 
     private async Task<List<ChatMessage>> QueryAsync(string room, string sql, long seq, int limit, string? query = null)
     {
-        await using var command = database.CreateCommand(sql);
+        await using var command = _database.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
