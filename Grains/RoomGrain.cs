@@ -97,7 +97,7 @@ public sealed class RoomGrain(
     public async Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
     {
         await MembershipChangedAsync(left: _members.Renew(relayId, connections, LeaseUntil()));
-        return new PresenceRenewal(_lastSeq, _members.Users);
+        return new PresenceRenewal(_lastSeq, _members.Users, _epoch);
     }
 
     public async Task ReleaseRelayAsync(string relayId)

@@ -13,6 +13,7 @@ public sealed class ChatTestClient : IAsyncDisposable
         connection.On<ChatMessage>("message", Messages.Add);
         connection.On<RoomNotification>("notification", Notifications.Add);
         connection.On<TypingNotice>("typing", Typing.Add);
+        connection.On<RoomReset>("reset", Resets.Add);
         connection.Reconnecting += error => { Lifecycle.Add("reconnecting"); return Task.CompletedTask; };
         connection.Reconnected += connectionId => { Lifecycle.Add("reconnected"); return Task.CompletedTask; };
         connection.Closed += error => { Lifecycle.Add("closed"); return Task.CompletedTask; };
@@ -25,6 +26,8 @@ public sealed class ChatTestClient : IAsyncDisposable
     public Inbox<RoomNotification> Notifications { get; } = new();
 
     public Inbox<TypingNotice> Typing { get; } = new();
+
+    public Inbox<RoomReset> Resets { get; } = new();
 
     /// <summary>"reconnecting", "reconnected" and "closed", as the connection reports them.</summary>
     public Inbox<string> Lifecycle { get; } = new();

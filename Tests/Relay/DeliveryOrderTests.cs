@@ -195,4 +195,63 @@ public sealed class DeliveryOrderTests
 
         Assert.Equal([RoomNotification.UserJoined("room", "Bo")], Notices());
     }
+
+    private List<(RoomReset Reset, string To)> Resets() =>
+        [.. _output.Items.Where(i => i.Method == ChatClientMethods.Reset).Select(i => ((RoomReset)i.Argument, string.Join(",", i.ConnectionIds)))];
+
+    [Fact]
+    public void AGapGivenUpOnTellsTheListenersThatLackedItWhereTheyGoOnBeforeTheNextMessage()
+    {
+        Join("a", lastSeq: 3);
+        Join("b", lastSeq: 6);
+        _order.Receive(Event(7), fromStream: true, now: 0, _output);
+        _output.Clear();
+
+        var skipped = _order.Repaired([], now: (long)GiveUp.TotalMilliseconds, _output);
+
+        Assert.Equal((3L, 7L), skipped);
+        Assert.Equal([(new RoomReset("room", RoomReset.Skipped, 6, null), "a")], Resets());
+        Assert.Equal(ChatClientMethods.Reset, _output.Items[0].Method);
+        Assert.Equal([7L], Delivered()["a"]);
+        _order.Receive(Event(8), fromStream: true, 0, _output);
+        Assert.Equal([7L, 8], Delivered()["a"]);
+        Assert.False(_order.HasGap);
+    }
+
+    [Fact]
+    public void ANewEpochAtARenewalResetsEveryLiveListenerAndItsMessagesAreDeliveredFromThere()
+    {
+        _order.Attach("a");
+        _order.Activate("a", lastSeq: 57, 0, _output, epoch: "old");
+        _order.Attach("joining");
+        _order.Receive(Event(1), fromStream: true, 0, _output); // seq 1 of the new epoch: taken for a duplicate
+        Assert.Empty(Delivered());
+
+        Assert.False(_order.EpochAtRenewal("old", lastSeq: 57, _output));
+        Assert.True(_order.EpochAtRenewal("new", lastSeq: 1, _output));
+        _order.Receive(Event(2), fromStream: true, 0, _output);
+
+        Assert.Equal([(new RoomReset("room", RoomReset.StartedOver, 1, "new"), "a")], Resets());
+        Assert.Equal([2L], Delivered()["a"]);
+        Assert.False(_order.EpochAtRenewal("new", lastSeq: 2, _output));
+    }
+
+    [Fact]
+    public void AJoinAnsweredInANewerEpochResetsTheOthersAndOneInAnOlderEpochResetsItself()
+    {
+        _order.Attach("a");
+        _order.Activate("a", lastSeq: 40, 0, _output, epoch: "old");
+        _order.Attach("b");
+        _order.Activate("b", lastSeq: 2, 0, _output, epoch: "new");
+        _order.Attach("late");
+        _order.Activate("late", lastSeq: 41, 0, _output, epoch: "old");
+        _order.Receive(Event(3), fromStream: true, 0, _output);
+
+        Assert.Equal(
+            [(new RoomReset("room", RoomReset.StartedOver, 2, "new"), "a"), (new RoomReset("room", RoomReset.StartedOver, 2, "new"), "late")],
+            Resets());
+        Assert.Equal([3L], Delivered()["a"]);
+        Assert.Equal([3L], Delivered()["b"]);
+        Assert.Equal([3L], Delivered()["late"]);
+    }
 }

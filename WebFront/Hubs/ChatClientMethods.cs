@@ -11,4 +11,7 @@ public static class ChatClientMethods
 
     /// <summary>Carries a <see cref="OrleansChat.Grains.Abstractions.TypingNotice"/>.</summary>
     public const string Typing = "typing";
+
+    /// <summary>Carries a <see cref="OrleansChat.Grains.Abstractions.RoomReset"/>.</summary>
+    public const string Reset = "reset";
 }

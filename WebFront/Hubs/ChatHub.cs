@@ -42,12 +42,19 @@ public sealed class ChatHub(
             throw new ChatRuleException($"room: a connection may be in at most {limits.Value.RoomsPerConnection} rooms; leave one first");
         }
 
-        await relay.AttachAsync(room, Context.ConnectionId, user);
         try
         {
+            await relay.AttachAsync(room, Context.ConnectionId, user);
             var result = await Room(room).JoinAsync(relay.RelayId, Context.ConnectionId, user, since);
             rooms[room] = result.User;
-            relay.Activate(room, Context.ConnectionId, result.LastSeq);
+            relay.Activate(room, Context.ConnectionId, result.LastSeq, result.Epoch);
+            if (Context.ConnectionAborted.IsCancellationRequested && rooms.TryRemove(room, out _))
+            {
+                // The connection closed while this join ran, and its disconnect handler may have left its
+                // rooms before this one was recorded: leave it here, or the member would stay for good.
+                await LeaveRoomAsync(room, RoomRelay.StopCallLimit);
+            }
+
             return result;
         }
         catch when (!rooms.ContainsKey(room))

@@ -33,6 +33,12 @@ public sealed class ClientConnections(
         return base.OnDisconnectedAsync(connection);
     }
 
+    /// <summary>How many connections are open.</summary>
+    public int OpenCount => _outboxes.Count;
+
+    /// <summary>Whether the connection is still open (SignalR forgets it only after the hub's disconnect handler ran).</summary>
+    public bool IsOpen(string connectionId) => _outboxes.ContainsKey(connectionId);
+
     /// <summary>Calls <paramref name="method"/> on each connection still open; returns how many it was written to.</summary>
     public int Send(IEnumerable<string> connectionIds, string method, object argument)
     {

@@ -22,6 +22,8 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
     private HashSet<string>? _renewedMembers; // who the room listed at the previous renewal
     private readonly HashSet<string> _noticed = new(StringComparer.Ordinal); // users with a notice since then
     private readonly Dictionary<string, string> _unannounced = new(StringComparer.Ordinal); // user -> the kind of notice not seen yet
+    private string? _epoch; // the epoch the listeners' positions count in
+    private readonly HashSet<string> _retiredEpochs = new(StringComparer.Ordinal);
 
     /// <summary>Whether messages wait for a missing seq: the feed should call <see cref="GapToFetch"/> after a short wait.</summary>
     public bool HasGap => _ahead.Count > 0;
@@ -31,14 +33,31 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
 
     public void Detach(string connectionId) => _listeners.Remove(connectionId);
 
-    /// <summary>The connection's join snapshot ended at <paramref name="lastSeq"/>: what was kept for it after that goes out now.</summary>
-    public void Activate(string connectionId, long lastSeq, long now, Deliveries output)
+    /// <summary>
+    /// The connection's join snapshot ended at <paramref name="lastSeq"/> of <paramref name="epoch"/>: what
+    /// was kept for it after that goes out now. A snapshot of a newer epoch than the feed's resets the other
+    /// listeners (<see cref="StartedOver"/>); one of an epoch already left behind resets this listener.
+    /// </summary>
+    public void Activate(string connectionId, long lastSeq, long now, Deliveries output, string? epoch = null)
     {
         if (!_listeners.TryGetValue(connectionId, out var listener))
         {
             return;
         }
 
+        if (epoch is not null && _retiredEpochs.Contains(epoch))
+        {
+            // Its join was answered before the room started over: it goes on from the new epoch's start here.
+            output.Add(ChatClientMethods.Reset, new RoomReset(room, RoomReset.StartedOver, _streamSeq, _epoch), [connectionId]);
+            (lastSeq, epoch) = (_streamSeq, _epoch);
+        }
+
+        if (epoch is not null && _epoch is not null && epoch != _epoch)
+        {
+            StartedOver(epoch, lastSeq, output);
+        }
+
+        _epoch ??= epoch;
         listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
         if (_streamSeq == 0)
         {
@@ -152,6 +171,23 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
     }
 
     /// <summary>
+    /// The room's epoch at a renewal, with its last seq. When the room's history started over (Redis lost
+    /// it), messages of the new epoch carry seqs that every listener already holds and would be dropped as
+    /// duplicates; from here on the new epoch counts, and each live listener is told to join again for
+    /// its history. Returns whether the epoch changed.
+    /// </summary>
+    public bool EpochAtRenewal(string epoch, long lastSeq, Deliveries output)
+    {
+        if (_epoch is null || epoch == _epoch || _retiredEpochs.Contains(epoch))
+        {
+            return false;
+        }
+
+        StartedOver(epoch, lastSeq, output);
+        return true;
+    }
+
+    /// <summary>
     /// The room's members at a renewal. Notices travel only through the stream, so one published while the
     /// stream was dead is lost; a change of members that no notice announced by the renewal after the one
     /// that showed it is announced then, so every live member converges within two renewal periods.
@@ -248,6 +284,26 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
         output.Add(ChatClientMethods.Message, message, due);
     }
 
+    /// <summary>Every live listener's position now counts in <paramref name="epoch"/>, from <paramref name="lastSeq"/>; each is told so.</summary>
+    private void StartedOver(string epoch, long lastSeq, Deliveries output)
+    {
+        if (_epoch is not null)
+        {
+            _retiredEpochs.Add(_epoch);
+        }
+
+        _epoch = epoch;
+        _ahead.Clear();
+        (_gapSince, _awaitedSeq, _streamSeq) = (null, null, lastSeq);
+        var live = _listeners.Where(l => l.Value.Pending is null).Select(l => l.Key).ToList();
+        foreach (var connectionId in live)
+        {
+            _listeners[connectionId].Position = lastSeq;
+        }
+
+        output.Add(ChatClientMethods.Reset, new RoomReset(room, RoomReset.StartedOver, lastSeq, epoch), live);
+    }
+
     /// <summary>Sends the waiting messages that no live connection lacks anything before, in seq order.</summary>
     private void DrainAhead(bool force, long now, Deliveries output)
     {
@@ -261,12 +317,33 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
                 return;
             }
 
+            if (force)
+            {
+                SkipTo(seq - 1, output);
+            }
+
             _ahead.Remove(seq);
             Send(message, _listeners, output);
             (force, sent) = (false, true);
         }
 
         _gapSince = null;
+    }
+
+    /// <summary>The live listeners that lack seqs up to <paramref name="lastSeq"/> are told they will not get them, and go on from there.</summary>
+    private void SkipTo(long lastSeq, Deliveries output)
+    {
+        var skipped = new List<string>();
+        foreach (var (connectionId, listener) in _listeners)
+        {
+            if (listener.Pending is null && listener.Position < lastSeq)
+            {
+                listener.Position = lastSeq;
+                skipped.Add(connectionId);
+            }
+        }
+
+        output.Add(ChatClientMethods.Reset, new RoomReset(room, RoomReset.Skipped, lastSeq, _epoch), skipped);
     }
 
     /// <summary>Whether a live listener lacks a seq before <paramref name="seq"/>.</summary>

@@ -74,7 +74,19 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             _attached[connectionId] = user;
             Volatile.Write(ref _attachedCount, _attached.Count);
             _commands.Writer.TryWrite(new Command.Attach(connectionId));
-            _subscription ??= await _stream.SubscribeAsync(this);
+            try
+            {
+                _subscription ??= await _stream.SubscribeAsync(this);
+            }
+            catch
+            {
+                // Undone, so that no renewal keeps a connection whose join did not happen.
+                _attached.Remove(connectionId);
+                Volatile.Write(ref _attachedCount, _attached.Count);
+                _commands.Writer.TryWrite(new Command.Detach(connectionId));
+                throw;
+            }
+
             return true;
         }
         finally
@@ -83,9 +95,9 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
     }
 
-    /// <summary>Starts live delivery to a connection after the messages up to <paramref name="lastSeq"/> it already has.</summary>
-    public void Activate(string connectionId, long lastSeq) =>
-        _commands.Writer.TryWrite(new Command.Activate(connectionId, lastSeq));
+    /// <summary>Starts live delivery to a connection after the messages up to <paramref name="lastSeq"/> of <paramref name="epoch"/> it already has.</summary>
+    public void Activate(string connectionId, long lastSeq, string epoch) =>
+        _commands.Writer.TryWrite(new Command.Activate(connectionId, lastSeq, epoch));
 
     /// <summary>Delivers an event the room has just acknowledged here: the fast path, ahead of the stream.</summary>
     public void Deliver(RoomEvent roomEvent) => Enqueue(new Command.Deliver(roomEvent, FromStream: false, Weight: Weight));
@@ -114,11 +126,13 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     }
 
     /// <summary>
-    /// Renews this relay's lease on its connections in the room, and learns the room's last seq: when the
-    /// stream has brought nothing up to it by the next renewal, the stream has gone silent, and the feed
-    /// fetches what it missed and subscribes again.
+    /// Renews this relay's lease on its open connections in the room, and learns the room's last seq and
+    /// epoch: when the stream has brought nothing up to the seq by the next renewal, the stream has gone
+    /// silent, and the feed fetches what it missed and subscribes again. A connection that closed without
+    /// leaving (its join was still running when it closed) is detached here, so it is renewed never again
+    /// and the room drops it. Returns true when that left the feed empty and it closed.
     /// </summary>
-    public async Task RenewAsync(string relayId)
+    public async Task<bool> RenewAsync(string relayId)
     {
         List<RoomConnection> connections;
         await _lifecycle.WaitAsync();
@@ -126,9 +140,16 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         {
             if (_closed)
             {
-                return;
+                return true;
             }
 
+            foreach (var gone in _attached.Keys.Where(connectionId => !_connections.IsOpen(connectionId)).ToList())
+            {
+                _attached.Remove(gone);
+                _commands.Writer.TryWrite(new Command.Detach(gone));
+            }
+
+            Volatile.Write(ref _attachedCount, _attached.Count);
             connections = [.. _attached.Select(a => new RoomConnection(a.Key, a.Value))];
         }
         finally
@@ -137,7 +158,26 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         }
 
         var renewal = await _grain.RenewPresenceAsync(relayId, connections);
-        _commands.Writer.TryWrite(new Command.CheckSilence(renewal.LastSeq, renewal.Members));
+        if (connections.Count == 0)
+        {
+            await _lifecycle.WaitAsync();
+            try
+            {
+                if (_attached.Count == 0 && !_closed)
+                {
+                    await CloseAsync();
+                }
+
+                return _closed;
+            }
+            finally
+            {
+                _lifecycle.Release();
+            }
+        }
+
+        _commands.Writer.TryWrite(new Command.CheckSilence(renewal.LastSeq, renewal.Members, renewal.Epoch));
+        return false;
     }
 
     /// <summary>Hands this relay's connections back to the room and unsubscribes, for the process's shutdown.</summary>
@@ -256,8 +296,8 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.Attach(var connectionId):
                 _order.Attach(connectionId);
                 break;
-            case Command.Activate(var connectionId, var lastSeq):
-                _order.Activate(connectionId, lastSeq, now, _output);
+            case Command.Activate(var connectionId, var lastSeq, var epoch):
+                _order.Activate(connectionId, lastSeq, now, _output, epoch);
                 break;
             case Command.Detach(var connectionId):
                 _order.Detach(connectionId);
@@ -265,9 +305,17 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             case Command.Deliver(var roomEvent, var fromStream, _):
                 _order.Receive(roomEvent, fromStream, now, _output);
                 break;
-            case Command.CheckSilence(var lastSeq, var members):
+            case Command.CheckSilence(var lastSeq, var members, var epoch):
                 _order.Renewed(members, now, _output);
-                await CheckSilenceAsync(lastSeq);
+                if (_order.EpochAtRenewal(epoch, lastSeq, _output))
+                {
+                    _logger.LogWarning("Room {Room} started over under epoch {Epoch}; its connections here are told to join again", _room, epoch);
+                }
+                else
+                {
+                    await CheckSilenceAsync(lastSeq);
+                }
+
                 break;
             case Command.RepairGaps:
                 await RepairGapsAsync();
@@ -372,13 +420,13 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     {
         public sealed record Attach(string ConnectionId) : Command;
 
-        public sealed record Activate(string ConnectionId, long LastSeq) : Command;
+        public sealed record Activate(string ConnectionId, long LastSeq, string Epoch) : Command;
 
         public sealed record Detach(string ConnectionId) : Command;
 
         public sealed record Deliver(RoomEvent Event, bool FromStream, int Weight) : Command;
 
-        public sealed record CheckSilence(long LastSeq, IReadOnlyList<string> Members) : Command;
+        public sealed record CheckSilence(long LastSeq, IReadOnlyList<string> Members, string Epoch) : Command;
 
         public sealed record RepairGaps : Command;
     }

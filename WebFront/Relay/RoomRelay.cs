@@ -57,12 +57,12 @@ public sealed class RoomRelay : BackgroundService
         }
     }
 
-    /// <summary>Starts live delivery to a connection whose join snapshot ended at <paramref name="lastSeq"/>.</summary>
-    public void Activate(string room, string connectionId, long lastSeq)
+    /// <summary>Starts live delivery to a connection whose join snapshot ended at <paramref name="lastSeq"/> of <paramref name="epoch"/>.</summary>
+    public void Activate(string room, string connectionId, long lastSeq, string epoch)
     {
         if (_feeds.TryGetValue(room, out var feed))
         {
-            feed.Activate(connectionId, lastSeq);
+            feed.Activate(connectionId, lastSeq, epoch);
         }
     }
 
@@ -113,16 +113,19 @@ public sealed class RoomRelay : BackgroundService
         using var timer = new PeriodicTimer(_options.Value.PresenceRenewalPeriod, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await Task.WhenAll(_feeds.Values.Select(RenewAsync));
+            await Task.WhenAll(_feeds.Select(feed => RenewAsync(feed.Key, feed.Value)));
         }
     }
 
-    private async Task RenewAsync(RoomFeed feed)
+    private async Task RenewAsync(string room, RoomFeed feed)
     {
         try
         {
             // One room whose silo just died must not hold up the renewals of all the others.
-            await feed.RenewAsync(RelayId).WaitAsync(_options.Value.PresenceRenewalPeriod);
+            if (await feed.RenewAsync(RelayId).WaitAsync(_options.Value.PresenceRenewalPeriod))
+            {
+                _feeds.TryRemove(KeyValuePair.Create(room, feed));
+            }
         }
         catch (Exception exception)
         {
