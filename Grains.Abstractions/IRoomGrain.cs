@@ -19,7 +19,9 @@ public interface IRoomGrain : IGrainWithStringKey
 
     /// <summary>
     /// Removes a connection. When it was the user's last connection in the room, a "left" notification is
-    /// published. Leaving a room one is not in does nothing.
+    /// published once <c>Room:LeaveGrace</c> has passed without the user coming back (a user who comes back
+    /// within it is announced neither as left nor as joined, and is listed meanwhile). Leaving a room one
+    /// is not in does nothing.
     /// </summary>
     Task LeaveAsync(string connectionId);
 

@@ -37,6 +37,7 @@ public sealed class RoomGrain(
     private List<ChatMessage> _history = [];
     private RecentMessageIds _recentIds = null!;
     private readonly TypingCoalescer _typing = new(TypingInterval);
+    private DepartureGrace _departures = null!;
     private string _epoch = "";
     private long _lastSeq, _nextSeq;
     private bool _writing;
@@ -53,6 +54,7 @@ public sealed class RoomGrain(
         _stream = this.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(Room));
         var sweep = options.Value.PresenceSweepPeriod;
         this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = false });
+        _departures = new DepartureGrace(options.Value.LeaveGrace);
         _members.Restore(presence.State.Connections, LeaseUntil());
         _storedPresenceVersion = _members.Version;
         KeepActiveWhileOccupied();
@@ -68,6 +70,11 @@ public sealed class RoomGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _messageLimiter?.Dispose();
+        foreach (var user in _departures.All())
+        {
+            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+        }
+
         // The next activation rebuilds presence from what was stored; relays' renewals fill in the rest.
         if (!_presenceWriting)
         {
@@ -79,14 +86,14 @@ public sealed class RoomGrain(
     {
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(sinceSeq);
-        if (_members.Add(relayId, connectionId, user, LeaseUntil()))
+        if (_members.Add(relayId, connectionId, user, LeaseUntil()) && !_departures.Returned(user))
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserJoined(Room, user)));
         }
 
         await MembershipChangedAsync(left: []);
         var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
-        return new JoinResult(Room, user, _epoch, messages, _lastSeq, _members.Users);
+        return new JoinResult(Room, user, _epoch, messages, _lastSeq, Members());
     }
 
     public async Task LeaveAsync(string connectionId)
@@ -97,7 +104,7 @@ public sealed class RoomGrain(
     public async Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
     {
         await MembershipChangedAsync(left: _members.Renew(relayId, connections, LeaseUntil()));
-        return new PresenceRenewal(_lastSeq, _members.Users, _epoch);
+        return new PresenceRenewal(_lastSeq, Members(), _epoch);
     }
 
     public async Task ReleaseRelayAsync(string relayId)
@@ -211,16 +218,34 @@ public sealed class RoomGrain(
             logger.LogInformation("Room {Room} dropped {Count} members whose relay stopped renewing", Room, gone.Count);
             await MembershipChangedAsync(left: gone);
         }
+
+        foreach (var user in _departures.Due(time.GetUtcNow()))
+        {
+            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+        }
     }
 
-    /// <summary>Stores presence soon if it changed, announces who left, and keeps the room active while occupied.</summary>
+    /// <summary>The users present, and after them those who left within the grace period and may come back.</summary>
+    private IReadOnlyList<string> Members() => [.. _members.Users, .. _departures.Lingering];
+
+    /// <summary>
+    /// Stores presence soon if it changed, starts the grace period of who left (announced by the sweep if
+    /// they do not come back, <see cref="DepartureGrace"/>), and keeps the room active while occupied.
+    /// </summary>
     private async Task MembershipChangedAsync(List<string> left)
     {
         KeepActiveWhileOccupied();
         StorePresenceSoon();
         foreach (var user in left)
         {
-            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+            if (options.Value.LeaveGrace > TimeSpan.Zero)
+            {
+                _departures.Left(user, time.GetUtcNow());
+            }
+            else
+            {
+                await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+            }
         }
     }
 
@@ -281,9 +306,9 @@ public sealed class RoomGrain(
         }
     }
 
-    /// <summary>Presence lives in memory, so the room stays active while anyone is in it.</summary>
+    /// <summary>Presence lives in memory, so the room stays active while anyone is in it or may come back.</summary>
     private void KeepActiveWhileOccupied() =>
-        DelayDeactivation(_members.ConnectionCount > 0 ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+        DelayDeactivation(_members.ConnectionCount > 0 ? Timeout.InfiniteTimeSpan : options.Value.LeaveGrace + options.Value.PresenceSweepPeriod);
 
     /// <summary>The time a message is sent at, to the microsecond: what the archive keeps, so it reads back equal.</summary>
     private DateTimeOffset SentNow()

@@ -17,6 +17,12 @@ public sealed class RoomOptions
     /// </summary>
     public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a user whose last connection went away may take to come back before the room announces
+    /// that they left (a reconnect after a connection recycle or a deploy announces nothing).
+    /// </summary>
+    public TimeSpan LeaveGrace { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How often an active room drops the connections of relays whose lease ran out.</summary>
     public TimeSpan PresenceSweepPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -55,6 +61,8 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxQueuedMessages)} must be 1 to 100000, not {options.MaxQueuedMessages}.");
         if (options.PresenceLease < TimeSpan.FromSeconds(1))
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceLease)} must be at least 00:00:01, not {options.PresenceLease}.");
+        if (options.LeaveGrace < TimeSpan.Zero)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.LeaveGrace)} must not be negative, not {options.LeaveGrace}.");
         if (options.PresenceSweepPeriod < TimeSpan.FromMilliseconds(100))
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceSweepPeriod)} must be at least 00:00:00.1, not {options.PresenceSweepPeriod}.");
         errors.AddRange(options.Messages.Check($"{RoomOptions.Section}:{nameof(RoomOptions.Messages)}"));

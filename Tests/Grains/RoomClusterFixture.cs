@@ -33,6 +33,7 @@ public sealed class RoomClusterFixture : IAsyncLifetime
                 options.HistoryLimit = HistoryLimit;
                 options.PresenceLease = PresenceLease;
                 options.PresenceSweepPeriod = TimeSpan.FromMilliseconds(250);
+                options.LeaveGrace = TimeSpan.Zero;
             });
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(RoomStreams.ProviderName));

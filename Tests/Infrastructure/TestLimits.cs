@@ -17,5 +17,7 @@ public static class TestLimits
         ["Limits__SearchesPerConnection__Refill"] = "100000",
         ["Room__Messages__Burst"] = "100000",
         ["Room__Messages__Refill"] = "100000",
+        // "left" at once, as most tests expect; the grace period has tests of its own.
+        ["Room__LeaveGrace"] = "00:00:00",
     };
 }
