@@ -339,7 +339,7 @@ public sealed class RoomGrain(
                 var messages = batch.ConvertAll(a => a.Message);
                 try
                 {
-                    await log.AppendAsync(Room, _lastSeq, messages, options.Value.HistoryLimit);
+                    await AppendAsync(messages);
                 }
                 catch (Exception exception)
                 {
@@ -372,6 +372,26 @@ public sealed class RoomGrain(
     }
 
     /// <summary>
+    /// Appends a batch to the log. A log that ends below what this activation stored went back in time
+    /// (a Redis failover to a replica that had not received the last appends): this activation still holds
+    /// those messages, so it puts them back, under the same epoch, and appends again; the acknowledged seqs
+    /// keep their messages and none is given to another.
+    /// </summary>
+    private async Task AppendAsync(List<ChatMessage> messages)
+    {
+        try
+        {
+            await log.AppendAsync(Room, _lastSeq, messages, options.Value.HistoryLimit);
+        }
+        catch (MessageLogConflictException rolledBack) when (rolledBack.ActualLastSeq < _lastSeq)
+        {
+            logger.LogWarning("Room {Room}: its log ends at seq {Actual}, below the {Stored} stored; restoring the newest messages from memory", Room, rolledBack.ActualLastSeq, _lastSeq);
+            await log.ReplaceAsync(Room, new MessageLogTail(_epoch, _lastSeq, [.. Retained()]));
+            await log.AppendAsync(Room, _lastSeq, messages, options.Value.HistoryLimit);
+        }
+    }
+
+    /// <summary>
     /// An append failed: nothing in it or queued behind it is acknowledged, so none of it is kept here, and
     /// their senders are told to retry with the same id. After a conflict (another writer, or an append
     /// that landed although its answer was lost) this activation's copy is stale, so the room deactivates
@@ -383,7 +403,8 @@ public sealed class RoomGrain(
         logger.LogWarning(exception, "Room {Room} could not store {Count} messages; they are refused", Room, refused.Count);
         _queued.Clear();
         _nextSeq = _lastSeq;
-        var refusal = new ChatRuleException($"busy: room '{Room}' could not store the message (its store did not answer); retry with the same clientMessageId, which is never stored twice");
+        var why = exception is MessageLogConflictException ? "it is reloading its history" : "its store did not answer";
+        var refusal = new ChatRuleException($"busy: room '{Room}' could not store the message ({why}); retry with the same clientMessageId, which is never stored twice");
         foreach (var accepted in refused)
         {
             _unstored.Remove(accepted.Message.Id);
