@@ -86,6 +86,12 @@ public sealed class RoomGrain(
     {
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(sinceSeq);
+        if (_members.UserOf(connectionId) is { } previous && previous != user && _members.Remove(connectionId) is { } renamed)
+        {
+            // A rename: the old name leaves the list and is announced at once, with no grace to come back in.
+            await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, renamed)));
+        }
+
         if (_members.Add(relayId, connectionId, user, LeaseUntil()) && !_departures.Returned(user))
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserJoined(Room, user)));

@@ -22,6 +22,9 @@ internal sealed class RoomMembers
 
     public IReadOnlyList<string> Users => [.. _usersInJoinOrder];
 
+    /// <summary>The user a connection is in the room as, or null.</summary>
+    public string? UserOf(string connectionId) => _connections.TryGetValue(connectionId, out var entry) ? entry.User : null;
+
     /// <summary>Adds a connection; true when it made <paramref name="user"/> a member.</summary>
     public bool Add(string relayId, string connectionId, string user, DateTimeOffset leaseUntil)
     {

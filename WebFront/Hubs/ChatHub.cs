@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,6 +35,7 @@ public sealed class ChatHub(
         room = ChatRules.NormalizeRoom(room);
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(since);
+        Limits().AdmitJoin();
         var rooms = JoinedRooms();
         if (!rooms.ContainsKey(room) && rooms.Count >= limits.Value.RoomsPerConnection)
         {
@@ -77,13 +77,7 @@ public sealed class ChatHub(
         var user = UserIn(room);
         text = ChatRules.NormalizeText(text);
         clientMessageId = ChatRules.NormalizeClientMessageId(clientMessageId);
-        using (var lease = MessageLimiter().AttemptAcquire())
-        {
-            if (!lease.IsAcquired)
-            {
-                throw new ChatRuleException($"rate: a connection may send {limits.Value.MessagesPerConnection.Describe("messages")}; wait a moment");
-            }
-        }
+        Limits().AdmitMessage();
 
         var started = time.GetTimestamp();
         var message = await admission.SendAsync(Sends(), room, () => Room(room).SendAsync(user, text, clientMessageId));
@@ -99,13 +93,15 @@ public sealed class ChatHub(
     public Task Typing(string room)
     {
         room = ChatRules.NormalizeRoom(room);
-        return Room(room).TypingAsync(UserIn(room));
+        var user = UserIn(room);
+        return Limits().AdmitTyping() ? Room(room).TypingAsync(user) : Task.CompletedTask;
     }
 
     /// <summary>Leaves a room; leaving a room the connection is not in does nothing.</summary>
     public async Task Leave(string room)
     {
         room = ChatRules.NormalizeRoom(room);
+        Limits().AdmitLeave();
         if (JoinedRooms().TryRemove(room, out _))
         {
             await LeaveRoomAsync(room);
@@ -122,6 +118,7 @@ public sealed class ChatHub(
         UserIn(room);
         ChatRules.CheckBeforeSeq(beforeSeq);
         ChatRules.CheckLimit(limit);
+        Limits().AdmitHistory();
         return Room(room).GetHistoryAsync(beforeSeq, limit);
     }
 
@@ -141,13 +138,7 @@ public sealed class ChatHub(
         }
 
         ChatRules.CheckLimit(limit);
-        using (var lease = SearchLimiter().AttemptAcquire())
-        {
-            if (!lease.IsAcquired)
-            {
-                throw new ChatRuleException($"rate: a connection may search {limits.Value.SearchesPerConnection.Describe("times")}; wait a moment");
-            }
-        }
+        Limits().AdmitSearch();
 
         return Room(room).SearchAsync(query, beforeSeq, limit);
     }
@@ -157,8 +148,7 @@ public sealed class ChatHub(
         // Created here, before any invocation: invocations of one connection may run in parallel
         // (Limits:ParallelInvocationsPerConnection), and the items dictionary is not safe to write concurrently.
         Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        Context.Items[nameof(MessageLimiter)] = limits.Value.MessagesPerConnection.CreateLimiter();
-        Context.Items[nameof(SearchLimiter)] = limits.Value.SearchesPerConnection.CreateLimiter();
+        Context.Items[nameof(Limits)] = new ConnectionLimits(limits.Value, time);
         Context.Items[nameof(Sends)] = new ConnectionSends(limits.Value.MaxWaitingSendsPerConnection);
         metrics.ConnectionOpened();
         lifetime.Track(Context);
@@ -169,13 +159,6 @@ public sealed class ChatHub(
     {
         lifetime.Ended(Context.ConnectionId);
         metrics.ConnectionClosed();
-        foreach (var limiter in new[] { nameof(MessageLimiter), nameof(SearchLimiter) })
-        {
-            if (Context.Items.TryGetValue(limiter, out var rateLimiter))
-            {
-                ((RateLimiter)rateLimiter!).Dispose();
-            }
-        }
 
         // All rooms at once and each bounded: a room whose silo is frozen must not keep this connection, or
         // the process's stop, waiting; the room's lease on this relay removes the member later.
@@ -209,9 +192,7 @@ public sealed class ChatHub(
             ? user
             : throw new ChatRuleException($"room: join '{room}' before using it");
 
-    private RateLimiter MessageLimiter() => (RateLimiter)Context.Items[nameof(MessageLimiter)]!;
-
-    private RateLimiter SearchLimiter() => (RateLimiter)Context.Items[nameof(SearchLimiter)]!;
+    private ConnectionLimits Limits() => (ConnectionLimits)Context.Items[nameof(Limits)]!;
 
     private ConnectionSends Sends() => (ConnectionSends)Context.Items[nameof(Sends)]!;
 

@@ -17,6 +17,18 @@ public sealed class LimitsOptions
     /// <summary>Searches one connection may make: each is a query on the archive, far dearer than a send.</summary>
     public RateLimit SearchesPerConnection { get; set; } = RateLimit.Of(burst: 5, refill: 1);
 
+    /// <summary>Joins one connection may make (a rejoin and a rename count too): the page rejoins all its rooms on a reconnect.</summary>
+    public RateLimit JoinsPerConnection { get; set; } = RateLimit.Of(burst: 20, refill: 2);
+
+    /// <summary>Leaves one connection may make.</summary>
+    public RateLimit LeavesPerConnection { get; set; } = RateLimit.Of(burst: 20, refill: 2);
+
+    /// <summary>History pages one connection may read.</summary>
+    public RateLimit HistoryPerConnection { get; set; } = RateLimit.Of(burst: 20, refill: 5);
+
+    /// <summary>Typing notices one connection may send; the page sends one every 3 s while its user types.</summary>
+    public RateLimit TypingPerConnection { get; set; } = RateLimit.Of(burst: 3, refill: 1);
+
     /// <summary>Rooms one connection may be in at once.</summary>
     public int RoomsPerConnection { get; set; } = 20;
 
@@ -80,6 +92,10 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         List<string> errors = [];
         errors.AddRange(options.MessagesPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.MessagesPerConnection)}"));
         errors.AddRange(options.SearchesPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.SearchesPerConnection)}"));
+        errors.AddRange(options.JoinsPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.JoinsPerConnection)}"));
+        errors.AddRange(options.LeavesPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.LeavesPerConnection)}"));
+        errors.AddRange(options.HistoryPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.HistoryPerConnection)}"));
+        errors.AddRange(options.TypingPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.TypingPerConnection)}"));
         errors.AddRange(options.NewConnectionsPerAddress.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.NewConnectionsPerAddress)}"));
         if (options.RoomsPerConnection < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.RoomsPerConnection)} must be at least 1, not {options.RoomsPerConnection}.");
