@@ -182,7 +182,7 @@ public sealed class ArchivedChatTests(RedisServer redis, PostgresServer postgres
             await postgres.StartAsync();
         }
 
-        var retried = await RetryWhileBusyAsync(() => ana.SendAsync(room, "while the archive is down", "down-1"));
+        var retried = await ana.SendRetryingWhileBusyAsync(room, "while the archive is down", "down-1");
         var again = await ana.SendAsync(room, "and after it", "down-1");
 
         Assert.StartsWith("busy:", refused.Message.Split("HubException: ").Last());
@@ -192,24 +192,6 @@ public sealed class ArchivedChatTests(RedisServer redis, PostgresServer postgres
         Assert.Equal(retried, again);
         Assert.Equal([1L, 2, 3, 4], (await ben.WaitForSeqAsync(room, 4)).Select(m => m.Seq));
         Assert.Equal([.. before, retried], await ana.HistoryAsync(room, 5, 100));
-    }
-
-    /// <summary>
-    /// The first sends after the archive returns may still meet connections that broke while it was down;
-    /// each is refused as busy (the page retries), until one lands.
-    /// </summary>
-    private static async Task<ChatMessage> RetryWhileBusyAsync(Func<Task<ChatMessage>> send)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await send();
-            }
-            catch (HubException busy) when (busy.Message.Contains("busy:") && attempt < 20)
-            {
-            }
-        }
     }
 
     private async Task FlushRedisAsync()

@@ -60,6 +60,24 @@ public sealed class ChatTestClient : IAsyncDisposable
         Connection.InvokeAsync<List<ChatMessage>>("History", room, beforeSeq, limit);
 
     /// <summary>Waits until live messages of <paramref name="room"/> up to <paramref name="seq"/> have arrived.</summary>
+    /// <summary>
+    /// Sends, and sends again with the same id while the answer is a <c>busy:</c> refusal, as the page does:
+    /// for the first sends after a store came back, which may meet connections broken while it was away.
+    /// </summary>
+    public async Task<ChatMessage> SendRetryingWhileBusyAsync(string room, string text, string clientMessageId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendAsync(room, text, clientMessageId);
+            }
+            catch (Microsoft.AspNetCore.SignalR.HubException busy) when (busy.Message.Contains("busy:") && attempt < 20)
+            {
+            }
+        }
+    }
+
     public Task<List<ChatMessage>> SearchAsync(string room, string query, long? beforeSeq = null, int limit = 100) =>
         Connection.InvokeAsync<List<ChatMessage>>("Search", room, query, beforeSeq, limit);
 
