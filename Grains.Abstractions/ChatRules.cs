@@ -33,21 +33,7 @@ public static class ChatRules
     }
 
     /// <summary>User names keep their case; surrounding whitespace is trimmed and the text put in NFC.</summary>
-    public static string NormalizeUser(string? user)
-    {
-        var value = Unicode(user, "user").Trim();
-        if (value.Length is 0 or > MaxUserLength)
-        {
-            throw new ChatRuleException($"user: must be 1 to {MaxUserLength} characters");
-        }
-
-        if (value.Any(char.IsControl))
-        {
-            throw new ChatRuleException("user: must not contain control characters");
-        }
-
-        return value;
-    }
+    public static string NormalizeUser(string? user) => LineOfText(user, "user", MaxUserLength);
 
     /// <summary>
     /// Message text: line breaks are normalized to "\n", surrounding whitespace is trimmed and the text put
@@ -98,21 +84,7 @@ public static class ChatRules
     /// A search query: surrounding whitespace trimmed, in NFC, 1 to 200 characters without control characters.
     /// Words match whole words in any case; "quoted words" match a phrase and -word excludes a word.
     /// </summary>
-    public static string NormalizeSearchQuery(string? query)
-    {
-        var value = Unicode(query, "query").Trim();
-        if (value.Length is 0 or > MaxSearchQueryLength)
-        {
-            throw new ChatRuleException($"query: must be 1 to {MaxSearchQueryLength} characters");
-        }
-
-        if (value.Any(char.IsControl))
-        {
-            throw new ChatRuleException("query: must not contain control characters");
-        }
-
-        return value;
-    }
+    public static string NormalizeSearchQuery(string? query) => LineOfText(query, "query", MaxSearchQueryLength);
 
     public static long? CheckSince(long? since) =>
         since is < 0 ? throw new ChatRuleException("since: must be null or a sequence number of 0 or more") : since;
@@ -124,6 +96,23 @@ public static class ChatRules
         limit is < 1 or > MaxHistoryPage
             ? throw new ChatRuleException($"limit: must be 1 to {MaxHistoryPage}")
             : limit;
+
+    /// <summary>One line of text: trimmed, NFC, 1 to <paramref name="maxLength"/> characters, no control characters.</summary>
+    private static string LineOfText(string? value, string field, int maxLength)
+    {
+        var text = Unicode(value, field).Trim();
+        if (text.Length is 0 || text.Length > maxLength)
+        {
+            throw new ChatRuleException($"{field}: must be 1 to {maxLength} characters");
+        }
+
+        if (text.Any(char.IsControl))
+        {
+            throw new ChatRuleException($"{field}: must not contain control characters");
+        }
+
+        return text;
+    }
 
     private static bool IsRoomChar(char c) => char.IsLetterOrDigit(c) || c is '-' or '_' or '.';
 
