@@ -2,7 +2,7 @@
 // shows the room on screen; search.js searches it. Whatever users write goes on the page as text
 // (textContent), never as HTML.
 import { announceTyping, connect, disconnect, forgetRoom, leaveRoom, openRoom, send, session, startChat } from "./chat.js";
-import { roomKey } from "./room.js";
+import { roomKey } from "./room-registry.js";
 import { closeSearch } from "./search.js";
 import { activeRoom, addSwitcher, fitComposer, followLatest, loadOlder, neighbour, removeSwitcher, screen, show } from "./view.js";
 
@@ -65,7 +65,7 @@ $("sign-in").addEventListener("submit", async (event) => {
     join.disabled = false;
   }
 
-  const others = rememberedRooms().filter((name) => roomKey(name) !== room.key);
+  const others = rememberedRooms().filter((name) => roomKey(name) !== roomKey(room.name));
   session.signedIn = true;
   localStorage.setItem(STORED.user, session.user);
   rememberRooms();

@@ -1,25 +1,31 @@
 // The rooms the user is in and the connection that serves them. Each room is joined again after every
 // reconnect with `since` = the last seq it shows, and its unacknowledged messages are resent with their
-// ids, so every message shows once, in order (docs/protocol.md, "Resuming after a reconnect").
-import { backoff, BUSY, ConnectionState, createConnection, refusal } from "./hub.js";
-import { PAGE_SIZE, Room, roomKey } from "./room.js";
+// ids, so every message shows once, in order (docs/protocol.md, "Resuming after a reconnect"). Rooms are
+// known by the name the server gave them in its Join answer (room-registry.js).
+import { ConnectionState, createConnection } from "./hub.js";
+import { backoff, BUSY, refusal } from "./protocol.js";
+import { Room } from "./room.js";
+import { PAGE_SIZE } from "./room-model.js";
+import { RoomRegistry } from "./room-registry.js";
 import { TYPING_NOTICE_EVERY_MS } from "./typing.js";
 
-export const session = { user: "", signedIn: false, connectedOnce: false, rooms: new Map() };
+export const session = { user: "", signedIn: false, connectedOnce: false, rooms: new RoomRegistry() };
 
 const connection = createConnection();
+const typingSentAt = new WeakMap(); // room -> when the user's last "is typing" went to it (ms)
 let view = null;
 
 /**
- * Starts listening to the hub. `screen` is told what changed: { status(state), roomJoined(room),
- * shown(room, message, isNew), membersChanged(room), typingChanged(room) }.
+ * Starts listening to the hub. `screen` is told what changed: { status(state), joined(room),
+ * shown(room, message, isNew), membersChanged(room), typingChanged(room), merged(room, into) }.
  */
 export function startChat(screen) {
   view = screen;
   // Handlers return nothing: a returned value would be taken as a reply the server never asked for.
-  connection.on("message", (message) => { roomOf(message.room)?.accept(message); });
-  connection.on("notification", (notification) => { roomOf(notification.room)?.notified(notification); });
-  connection.on("typing", (notice) => { roomOf(notice.room)?.typing(notice.user); });
+  connection.on("message", (message) => { toRoom(message.room, (room) => room.model.receive(message)); });
+  connection.on("reset", (reset) => { toRoom(reset.room, (room) => room.model.reset(reset)); });
+  connection.on("notification", (notification) => { session.rooms.get(notification.room)?.model.notified(notification); });
+  connection.on("typing", (notice) => { session.rooms.get(notice.room)?.typing(notice.user); });
   connection.onreconnecting(() => { leftAll(); });
   connection.onreconnected(() => { rejoinAll(); });
   connection.onclose(() => {
@@ -35,19 +41,22 @@ export function startChat(screen) {
   showStatus();
 }
 
-const roomEvents = {
-  joined(room) {
-    view.roomJoined(room);
-    showStatus();
-  },
-  shown(room, message, isNew) { view.shown(room, message, isNew); },
-  membersChanged(room) { view.membersChanged(room); },
-  typingChanged(room) { view.typingChanged(room); },
-  retry(room, entry) { deliver(room, entry); },
-};
+/** Hands an ordered event to its room; one for a room whose Join is still to answer waits for it. */
+function toRoom(name, apply) {
+  const room = session.rooms.get(name);
+  if (room) apply(room);
+  else session.rooms.hold(name, apply);
+}
 
-function roomOf(name) {
-  return session.rooms.get(roomKey(name));
+/** What the connection does for a room: deliver its messages, join it again when its history started over. */
+function serve(room) {
+  room.model.on("send", ({ entry, delay }) => {
+    if (delay > 0) setTimeout(() => deliver(room, entry), delay);
+    else deliver(room, entry);
+  });
+  room.model.on("rejoin", () => { if (isOpen(room)) rejoin(room); });
+  room.model.on("joined", () => { showStatus(); });
+  return room;
 }
 
 /** "connecting" (the first time), "connected", "reconnecting" or "offline". */
@@ -55,7 +64,7 @@ function showStatus() {
   const state = connection.state;
   let shown = "offline";
   if (state === ConnectionState.Connected) {
-    shown = [...session.rooms.values()].every((room) => room.joined) ? "connected" : "reconnecting";
+    shown = [...session.rooms.values()].every((room) => room.model.joined) ? "connected" : "reconnecting";
   } else if (!navigator.onLine) {
     shown = "offline";
   } else if (state === ConnectionState.Reconnecting) {
@@ -67,7 +76,7 @@ function showStatus() {
 }
 
 function leftAll() {
-  for (const room of session.rooms.values()) room.joined = false;
+  for (const room of session.rooms.values()) room.model.connectionLost();
   showStatus();
 }
 
@@ -103,19 +112,30 @@ export function disconnect() {
   connection.stop();
 }
 
-/** Joins `room` (again): with `since` when it has shown messages, afresh when its history started over. */
+/**
+ * Joins `room` (again): with `since` when it has shown messages, afresh when its history started over.
+ * Returns the room the server's answer names: `room`, or one already open under that name, which `room`
+ * then merges into.
+ */
 async function join(room) {
-  room.joined = false;
-  const result = await connection.invoke("Join", room.name, session.user, room.since);
-  if (!room.joinedWith(result)) {
-    room.joinedWith(await connection.invoke("Join", room.name, session.user, null));
+  const result = await connection.invoke("Join", room.name, session.user, room.model.since);
+  if (!isOpen(room)) return room;
+  const owner = session.rooms.named(room, result.room);
+  if (owner !== room) {
+    view.merged(room, owner);
+    return owner;
   }
+  if (room.model.joinedWith(result)) {
+    for (const apply of session.rooms.takeHeld(result.room)) apply(room);
+  }
+  return room;
 }
 
 /** Joins `room` and sends what waits in its outbox, retrying while the server cannot answer. */
 async function rejoin(room, attempt = 0) {
+  let owner;
   try {
-    await join(room);
+    owner = await join(room);
   } catch (error) {
     if (!isOpen(room)) return;
     const reason = refusal(error);
@@ -125,11 +145,11 @@ async function rejoin(room, attempt = 0) {
     }
     // A connection that dropped rejoins every room when it is back; a failure on a live one is retried.
     if (connection.state === ConnectionState.Connected) {
-      setTimeout(() => { if (!room.joined && isOpen(room)) rejoin(room, attempt + 1); }, backoff(attempt));
+      setTimeout(() => { if (!room.model.joined && isOpen(room)) rejoin(room, attempt + 1); }, backoff(attempt));
     }
     return;
   }
-  await flush(room);
+  if (owner === room) await flush(room);
 }
 
 function rejoinAll() {
@@ -138,7 +158,7 @@ function rejoinAll() {
 }
 
 function isOpen(room) {
-  return session.rooms.get(room.key) === room;
+  return session.rooms.has(room);
 }
 
 /**
@@ -147,17 +167,17 @@ function isOpen(room) {
  * the connection is back.
  */
 export async function openRoom(name, beforeJoin) {
-  const existing = roomOf(name);
+  const existing = session.rooms.findTyped(name);
   if (existing) return existing;
-  const room = new Room(name, session.user, roomEvents);
-  session.rooms.set(room.key, room);
+  const room = serve(new Room(name, session.user, view));
+  session.rooms.add(room);
   beforeJoin(room);
   try {
-    await join(room);
+    return await join(room);
   } catch (error) {
     const reason = refusal(error);
     if (reason !== null) {
-      session.rooms.delete(room.key);
+      session.rooms.delete(room);
       throw Object.assign(new Error(reason), { room });
     }
     rejoin(room);
@@ -173,68 +193,66 @@ export function leaveRoom(room) {
 
 /** Stops following a room here without telling the server (signing out closes the connection anyway). */
 export function forgetRoom(room) {
-  if (isOpen(room)) session.rooms.delete(room.key);
+  session.rooms.delete(room);
   showStatus();
 }
 
 /** Shows `text` in `room` as pending at once and sends it. */
 export function send(room, text) {
-  room.typingSentAt = 0;
-  deliver(room, room.queue(text));
+  typingSentAt.delete(room);
+  room.model.queue(text);
 }
 
+/** Sends the room's unacknowledged messages again, one after the other, in the order written. */
 async function flush(room) {
-  for (const entry of [...room.outbox]) await deliver(room, entry);
+  for (const entry of room.model.pending) await deliver(room, entry);
 }
 
 /** Sends one outbox entry; a retry carries the same id, so the room stores it once. */
 async function deliver(room, entry) {
-  if (entry.sending || !room.joined || !room.isPending(entry) || connection.state !== ConnectionState.Connected) return;
-  entry.sending = true;
+  if (connection.state !== ConnectionState.Connected || !isOpen(room)) return;
+  const attempt = room.model.startSend(entry.id);
+  if (!attempt) return;
   try {
-    room.acknowledged(entry, await connection.invoke("Send", room.name, entry.text, entry.id));
+    room.model.acknowledged(attempt, await connection.invoke("Send", room.name, attempt.text, attempt.id));
   } catch (error) {
     const reason = refusal(error);
-    if (reason?.startsWith(BUSY)) {
-      // The room or the server is overloaded and said so at once: the message stays pending and goes again
-      // after a backoff with the same id, so it is stored once even if the first try landed after all.
-      setTimeout(() => deliver(room, entry), backoff(entry.attempts++));
-    } else if (reason !== null) {
-      room.refused(entry, reason);
-    } else if (connection.state === ConnectionState.Connected) {
-      // The server failed (a room moving to another silo, say): try again soon. A dropped connection
-      // resends everything after its reconnect instead.
-      setTimeout(() => deliver(room, entry), backoff(entry.attempts++));
+    if (reason === null || reason.startsWith(BUSY)) {
+      // Overloaded (it said so at once) or failed (a room moving to another silo, say): the message stays
+      // pending and goes again after a backoff with the same id, so it is stored once even if the first try
+      // landed after all. A dropped connection resends everything after its reconnect instead.
+      room.model.retryLater(attempt);
+    } else {
+      room.model.refused(attempt, reason);
     }
-  } finally {
-    entry.sending = false;
   }
 }
 
 /** Tells the room that the user is typing, at most every few seconds. */
 export function announceTyping(room) {
-  if (!room.joined || Date.now() - room.typingSentAt < TYPING_NOTICE_EVERY_MS) return;
-  room.typingSentAt = Date.now();
+  if (!room.model.joined || Date.now() - (typingSentAt.get(room) ?? 0) < TYPING_NOTICE_EVERY_MS) return;
+  typingSentAt.set(room, Date.now());
   connection.invoke("Typing", room.name).catch(() => {});
 }
 
 /**
  * The page of messages before the oldest one `room` shows (ascending), or null when there is nothing to
  * load now: a load is under way, nothing is older, the history started over, or the call failed (the user
- * can try again). `loadingChanged` is called when `room.loadingOlder` turns true.
+ * can try again). `loadingChanged` is called when `room.model.loadingOlder` turns true.
  */
 export async function fetchOlder(room, loadingChanged) {
-  if (room.loadingOlder || !room.hasOlder || !room.joined) return null;
-  room.loadingOlder = true;
+  const model = room.model;
+  if (model.loadingOlder || !model.hasOlder || !model.joined) return null;
+  model.loadingOlder = true;
   loadingChanged();
-  const generation = room.generation;
+  const generation = model.generation;
   try {
-    const page = await connection.invoke("History", room.name, room.oldestSeq, PAGE_SIZE);
-    return generation === room.generation ? page : null;
+    const page = await connection.invoke("History", room.name, model.oldestSeq, PAGE_SIZE);
+    return generation === model.generation ? page : null;
   } catch {
     return null;
   } finally {
-    room.loadingOlder = false;
+    model.loadingOlder = false;
   }
 }
 

@@ -3,7 +3,7 @@
 // in seq order, and closing the search (closeSearch) uncovers it again. Each room keeps its own search.
 import { messagesAround, searchMessages } from "./chat.js";
 import { button, el, setAvatar } from "./dom.js";
-import { BUSY, refusal } from "./hub.js";
+import { BUSY, refusal } from "./protocol.js";
 import { stamp, Timeline } from "./timeline.js";
 
 /** Hits per Search call; a full page means there may be more. */

@@ -25,9 +25,13 @@ export const screen = {
     status.dataset.state = state;
     status.textContent = state;
   },
-  roomJoined(room) {
+  joined(room) {
     renderSwitcher(room);
-    if (room === active) renderActiveRoom();
+    if (room === active) {
+      renderActiveRoom();
+      // A history that started over may open with fewer messages than fill the screen.
+      fillIfShort(room);
+    }
   },
   shown(room, message, isNew) {
     const own = message.user === room.user;
@@ -48,6 +52,12 @@ export const screen = {
   },
   typingChanged(room) {
     if (room === active) renderTyping();
+  },
+  /** `room` turned out to be `into` under another spelling: one button for it, and `into` on screen if `room` was. */
+  merged(room, into) {
+    const wasShown = room === active;
+    removeSwitcher(room);
+    if (wasShown) show(into);
   },
 };
 
@@ -148,7 +158,8 @@ function renderTyping() {
 }
 
 function renderHistoryEdge() {
-  const state = active.loadingOlder ? "loading" : active.hasOlder ? "more" : active.olderGone ? "gone" : "start";
+  const { loadingOlder, hasOlder, olderGone } = active.model;
+  const state = loadingOlder ? "loading" : hasOlder ? "more" : olderGone ? "gone" : "start";
   const older = $("older");
   $("history-edge").dataset.state = state;
   if (document.activeElement === older && (state === "start" || state === "gone")) scroller.focus();
@@ -171,7 +182,7 @@ export async function loadOlder(room) {
   const page = await fetchOlder(room, () => { if (room === active) renderHistoryEdge(); });
   if (page) {
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
-    room.olderLoaded(page);
+    room.model.olderLoaded(page);
     if (room === active && !room.pinned) scroller.scrollTop = scroller.scrollHeight - fromBottom;
   }
   if (room === active) renderHistoryEdge();
@@ -180,7 +191,7 @@ export async function loadOlder(room) {
 
 /** Loads older messages while the list is too short to scroll (no scroll event would ask for them). */
 function fillIfShort(room) {
-  if (room === active && room.hasOlder && scroller.scrollHeight <= scroller.clientHeight + NEAR_PX) {
+  if (room === active && room.model.hasOlder && scroller.scrollHeight <= scroller.clientHeight + NEAR_PX) {
     loadOlder(room);
   }
 }
