@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. On a fresh Debian machine with the .NET 10 SDK it first installs what the
-# tests need (redis-server; PostgreSQL's server for the archive tests; Node.js and npm for the page's
-# browser packages; Chromium for the browser tests): through apt when run as root or with password-less
-# sudo, otherwise it stops and says what to install.
+# Runs the whole test suite: the page's unit tests in Node.js (WebFront/tests), then the .NET tests. On a
+# fresh Debian machine with the .NET 10 SDK it first installs what the tests need (redis-server;
+# PostgreSQL's server for the archive tests; Node.js and npm for the page's unit tests and browser
+# packages; Chromium for the browser tests): through apt when run as root or with password-less sudo,
+# otherwise it stops and says what to install. Arguments go to dotnet test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,15 +36,28 @@ fi
 
 results=$(mktemp -d)
 status=0
-dotnet test OrleansChat.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
 
-# One plain closing line, whatever the test logger printed above it.
+# The page's room model and room names, without a browser: readable output here, TAP for the counts.
+node_status=0
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$results/node.tap" WebFront/tests/*.test.mjs || node_status=$?
+node_count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$results/node.tap" 2>/dev/null | tail -n 1; }
+node_passed=$(node_count pass); node_failed=$(node_count fail); node_cancelled=$(node_count cancelled)
+node_skipped=$(node_count skipped)
+node_passed=${node_passed:-0}; node_failed=$((${node_failed:-0} + ${node_cancelled:-0})); node_skipped=${node_skipped:-0}
+if [ "$node_status" -ne 0 ] && [ "$node_failed" -eq 0 ]; then node_failed=1; fi
+echo "Page unit tests (node): ${node_passed} passed, ${node_failed} failed, ${node_skipped} skipped"
+
+dotnet test OrleansChat.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+if [ "$status" -eq 0 ] && [ "$node_status" -ne 0 ]; then status=$node_status; fi
+
+# One plain closing line, whatever the test loggers printed above it; it counts the node tests too.
 if counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | head -n 1) && [ -n "$counters" ]; then
   count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
   passed=$(count passed); failed=$(count failed); total=$(count total); executed=$(count executed)
-  echo "Tests: ${passed} passed, ${failed} failed, $((total - executed)) skipped"
+  echo "Tests: $((passed + node_passed)) passed, $((failed + node_failed)) failed, $((total - executed + node_skipped)) skipped"
 else
-  echo "Tests: 0 passed, 0 failed (no results were written)"
+  echo "Tests: ${node_passed} passed, ${node_failed} failed (no .NET results were written)"
   [ "$status" -ne 0 ] || status=1
 fi
 rm -rf "$results"
