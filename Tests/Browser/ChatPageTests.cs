@@ -71,6 +71,33 @@ public sealed class ChatPageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task ARoomWhoseNameEndsInACapitalSigmaGetsTheMessagesOfOthers()
+    {
+        // The server lower-cases room names with .NET's invariant rules ("ΟΔΟΣ" is "οδοσ"); JavaScript's
+        // toLowerCase gives the final form ("οδος"), so the page must go by the name the server answers with.
+        var room = Rooms.Fresh("ΟΔΟΣ");
+        await using var ana = await fixture.OpenTabAsync();
+        await ana.SignInAsync("Ana", room);
+        await using var ben = await fixture.Server.ConnectAsync();
+        var joined = await ben.JoinAsync(room, "Ben");
+        Assert.StartsWith("οδοσ-", joined.Room);
+        await Expect(ana.Page.Locator("#room-title")).ToHaveTextAsync(joined.Room);
+        await Expect(ana.Notices.Filter(new() { HasText = "Ben just entered the room" })).ToHaveCountAsync(1);
+        await Expect(ana.Members).ToHaveTextAsync(["Ana (you)", "Ben"]);
+
+        await ben.SendAsync(room, "Καλημέρα");
+        await Expect(ana.Messages.Locator(".text")).ToHaveTextAsync(["Καλημέρα"]);
+        await ana.TypeAndPressEnterAsync("Καλημέρα, Ben");
+
+        await Expect(ana.Messages.Locator(".text")).ToHaveTextAsync(["Καλημέρα", "Καλημέρα, Ben"]);
+        await Expect(ana.Messages.Last).Not.ToHaveClassAsync(Pending);
+        var seen = await ben.WaitForSeqAsync(joined.Room, 2);
+        Assert.Equal(["Καλημέρα", "Καλημέρα, Ben"], seen.Select(m => m.Text));
+        Assert.Empty(ana.ConsoleProblems);
+        await ana.ScreenshotAsync(nameof(ARoomWhoseNameEndsInACapitalSigmaGetsTheMessagesOfOthers));
+    }
+
+    [Fact]
     public async Task UserTextIsShownAsText()
     {
         const string script = "<script>window.__pwned=1</script>";
