@@ -198,6 +198,7 @@ describe("reset", () => {
     const entry = model.queue("in flight when the history was lost");
     const attempt = model.startSend(entry.id);
     model.receive(message(5, { id: "old-5" }));
+    const askedBefore = model.generation;
 
     model.reset({ room: "lobby", reason: "epoch", lastSeq: 1, epoch: NEW_EPOCH });
 
@@ -211,7 +212,7 @@ describe("reset", () => {
     // Live delivery goes on after seq 1 of the new history; the old history's answers no longer count.
     model.receive(message(2, { id: "new-2" }));
     model.acknowledged(attempt, message(4, { user: "Ana", id: entry.id }));
-    assert.equal(model.joinedWith(joinResult([message(1), message(2), message(3)])), false, "an answer under the old epoch is stale");
+    assert.equal(model.joinedWith(joinResult([message(1), message(2), message(3)]), askedBefore), false, "a Join asked before the reset is stale");
     assert.deepEqual(ofType(events, "sent"), []);
     assert.deepEqual(shown(events), [1, 2, 3]);
 
@@ -225,6 +226,18 @@ describe("reset", () => {
     model.receive(message(4, { id: "new-4" }));
     model.receive(message(5, { id: "new-5" }));
     assert.deepEqual(shownIds(events), ["ben-1", "ben-2", "ben-3", "new-1", "new-2", entry.id, "new-4", "new-5"]);
+  });
+
+  test("epoch: the answer to the Join it asked for is taken, whatever epoch it names", () => {
+    const { model, events } = newRoom();
+    model.joinedWith(joinResult([message(1)]));
+
+    model.reset({ room: "lobby", reason: "epoch", lastSeq: 0, epoch: NEW_EPOCH });
+    assert.equal(model.joinedWith(joinResult([message(1), message(2)]), model.generation), true);
+
+    assert.equal(model.joined, true);
+    assert.equal(model.epoch, EPOCH);
+    assert.deepEqual(shown(events), [1, 1, 2]);
   });
 
   test("epoch: a history the room already follows past that point is kept", () => {
@@ -260,6 +273,18 @@ describe("outbox", () => {
     assert.deepEqual(ofType(events, "sent").map((e) => e.entry.id), [entry.id]);
     assert.deepEqual(model.pending, []);
     assert.equal(model.startSend(entry.id), null);
+  });
+
+  test("a rate refusal retries with the same id after the wait the server named", () => {
+    const { model, events } = newRoom();
+    model.joinedWith(joinResult([]));
+    const entry = model.queue("one too many");
+
+    model.retryLater(model.startSend(entry.id), 1200);
+
+    assert.deepEqual(ofType(events, "send").map((e) => [e.entry.id, e.delay]), [[entry.id, 0], [entry.id, 1200]]);
+    assert.deepEqual(model.pending.map((e) => e.id), [entry.id]);
+    assert.equal(model.startSend(entry.id).id, entry.id);
   });
 
   test("after a reconnect the unacknowledged messages go again with their ids, in the order written", () => {

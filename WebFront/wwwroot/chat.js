@@ -3,7 +3,7 @@
 // ids, so every message shows once, in order (docs/protocol.md, "Resuming after a reconnect"). Rooms are
 // known by the name the server gave them in its Join answer (room-registry.js).
 import { ConnectionState, createConnection } from "./hub.js";
-import { backoff, BUSY, refusal } from "./protocol.js";
+import { backoff, BUSY, refusal, retryAfter } from "./protocol.js";
 import { Room } from "./room.js";
 import { PAGE_SIZE } from "./room-model.js";
 import { RoomRegistry } from "./room-registry.js";
@@ -118,6 +118,7 @@ export function disconnect() {
  * then merges into.
  */
 async function join(room) {
+  const askedIn = room.model.generation;
   const result = await connection.invoke("Join", room.name, session.user, room.model.since);
   if (!isOpen(room)) return room;
   const owner = session.rooms.named(room, result.room);
@@ -125,7 +126,7 @@ async function join(room) {
     view.merged(room, owner);
     return owner;
   }
-  if (room.model.joinedWith(result)) {
+  if (room.model.joinedWith(result, askedIn)) {
     for (const apply of session.rooms.takeHeld(result.room)) apply(room);
   }
   return room;
@@ -139,6 +140,12 @@ async function rejoin(room, attempt = 0) {
   } catch (error) {
     if (!isOpen(room)) return;
     const reason = refusal(error);
+    const wait = retryAfter(reason);
+    if (wait !== null) {
+      // Past the connection's join rate (many rooms at once): the server said when to try again.
+      setTimeout(() => { if (!room.model.joined && isOpen(room)) rejoin(room, attempt); }, wait);
+      return;
+    }
     if (reason !== null) {
       room.timeline.notice(`Could not rejoin: ${reason}`, "error");
       return;
@@ -217,7 +224,11 @@ async function deliver(room, entry) {
     room.model.acknowledged(attempt, await connection.invoke("Send", room.name, attempt.text, attempt.id));
   } catch (error) {
     const reason = refusal(error);
-    if (reason === null || reason.startsWith(BUSY)) {
+    const wait = retryAfter(reason);
+    if (wait !== null) {
+      // Past the connection's message rate: nothing was stored; it goes again when the server said.
+      room.model.retryLater(attempt, wait);
+    } else if (reason === null || reason.startsWith(BUSY)) {
       // Overloaded (it said so at once) or failed (a room moving to another silo, say): the message stays
       // pending and goes again after a backoff with the same id, so it is stored once even if the first try
       // landed after all. A dropped connection resends everything after its reconnect instead.

@@ -47,7 +47,6 @@ export class RoomModel extends EventTarget {
   #outbox = new Map();    // clientMessageId -> { id, text, attempts }: not acknowledged, in the order written
   #failed = new Map();    // clientMessageId -> entry the room refused, until sent again or dismissed
   #sending = new Map();   // clientMessageId -> the attempt in flight
-  #retired = new Set();   // epochs this room has left behind: a Join answered in one of them is stale
   #skipWhenJoined = null; // { lastSeq, epoch } of a "skipped" reset that came while a Join was under way
   #earlyLimit;
   #newId;
@@ -106,14 +105,14 @@ export class RoomModel extends EventTarget {
   }
 
   /**
-   * Takes a Join answer. One under another epoch than the room had means the history started over: what
-   * was shown is dropped and the answer is the new history, older pages coming through History. Returns
-   * false when the answer is stale (under an epoch the room already left): the Join asked for by "rejoin"
-   * answers instead.
+   * Takes a Join answer to a Join asked when `generation` was the room's. One under another epoch than the
+   * room had means the history started over: what was shown is dropped and the answer is the new history,
+   * older pages coming through History. Returns false when the answer is stale (asked before the history
+   * started over): the Join that "rejoin" asked for answers instead.
    */
-  joinedWith(result) {
-    if (result.epoch !== this.epoch && this.#retired.has(result.epoch)) return false;
-    if (this.epoch !== null && result.epoch !== this.epoch) this.#startOver(result.epoch);
+  joinedWith(result, generation = this.generation) {
+    if (generation !== this.generation) return false;
+    if (this.epoch !== null && result.epoch !== this.epoch) this.#startOver();
 
     const first = this.epoch === null;
     this.epoch = result.epoch;
@@ -166,7 +165,7 @@ export class RoomModel extends EventTarget {
     if (reason === "epoch" || otherEpoch) {
       // A Join already answered under that epoch, past that point, has nothing to catch up on.
       if (epoch != null && epoch === this.epoch && this.lastSeq >= lastSeq) return;
-      this.#startOver(epoch);
+      this.#startOver();
       this.#early.clear();
       this.joined = false;
       this.#emit("rejoin", {});
@@ -211,12 +210,15 @@ export class RoomModel extends EventTarget {
     if (entry && this.#outbox.has(entry.id) && message.seq <= this.lastSeq) this.#sent(entry, message);
   }
 
-  /** The room was busy or did not answer: the message stays pending and goes again, with its id, after a backoff. */
-  retryLater(attempt) {
+  /**
+   * The room was busy, did not answer, or asked to wait `waitMs` (a rate limit): the message stays pending
+   * and goes again, with its id, after that wait or else a growing backoff.
+   */
+  retryLater(attempt, waitMs = null) {
     if (this.#sending.get(attempt.id) !== attempt) return;
     this.#sending.delete(attempt.id);
     const entry = this.#outbox.get(attempt.id);
-    if (entry) this.#sendSoon(entry, this.#delay(entry.attempts++));
+    if (entry) this.#sendSoon(entry, waitMs ?? this.#delay(entry.attempts++));
   }
 
   /** The room refused the message for `reason`: it is no longer pending; the user can send it again or drop it. */
@@ -324,9 +326,8 @@ export class RoomModel extends EventTarget {
     if (this.joined) this.#emit("send", { entry, delay });
   }
 
-  /** Forgets the positions in the history left behind; `next` names the one that replaces it, when known. */
-  #startOver(next) {
-    if (this.epoch !== null && next != null && next !== this.epoch) this.#retired.add(this.epoch);
+  /** Forgets the positions in the history left behind: what was asked before answers for it no longer. */
+  #startOver() {
     this.generation++;
     this.epoch = null;
     this.lastSeq = 0;
