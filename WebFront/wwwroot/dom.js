@@ -1,11 +1,22 @@
 // The page builds its markup with these helpers only: whatever a user wrote is set as text, never parsed as HTML.
 
-/** A new element with a class and, if given, its text. */
+/**
+ * A new element with a class and, if given, its text. Text gets its own direction (dir="auto"), which also
+ * isolates it: a name or message holding a right-to-left override cannot reverse what is around it.
+ */
 export function el(tag, className = "", text = null) {
   const element = document.createElement(tag);
   if (className) element.className = className;
-  if (text !== null) element.textContent = text;
+  if (text !== null) {
+    element.textContent = text;
+    element.dir = "auto";
+  }
   return element;
+}
+
+/** A user's name inside running text, isolated from it (<bdi>). */
+export function nameOf(user) {
+  return el("bdi", "name", user);
 }
 
 /** A plain button: type="button", so it never submits the form it sits in. */

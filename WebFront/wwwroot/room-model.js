@@ -35,7 +35,7 @@ class RoomEvent extends Event {
  * - "queued" { entry, again }: a message the user wrote is pending (again: a refused one is sent once more).
  * - "failed" { entry, reason } / "dismissed" { entry }: the room refused a message; the user dropped it.
  * - "send" { entry, delay }: deliver `entry` after `delay` ms (call startSend first).
- * - "notice" { text, kind }: a line about the room: "joined", "left", or "gap" (messages that will not come).
+ * - "notice" { text, kind, user? }: a line about the room (with the user it names, for "joined" and "left"): "joined", "left", or "gap" (messages that will not come).
  * - "reset" { reason }: "epoch": the history started over; forget every stored message shown.
  *   "skipped": messages up to the new position will not come.
  * - "rejoin" {}: join again with since = null (`since` says so) to load the history that started over.
@@ -253,7 +253,7 @@ export class RoomModel extends EventTarget {
   /** A `notification`: someone came or went. */
   notified(notification) {
     // People know when they come and go themselves; after a reconnect the line would only be noise.
-    if (notification.user !== this.user) this.#emit("notice", { text: notification.description, kind: notification.kind });
+    if (notification.user !== this.user) this.#emit("notice", { text: notification.description, kind: notification.kind, user: notification.user });
     if (notification.kind === "joined") this.members.add(notification.user);
     if (notification.kind === "left") this.members.delete(notification.user);
     this.#emit("members", {});

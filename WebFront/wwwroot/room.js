@@ -82,7 +82,7 @@ export class Room {
       timeline.remove(this.#items.get(entry.id));
       this.#items.delete(entry.id);
     });
-    model.on("notice", ({ text, kind }) => timeline.notice(text, kind));
+    model.on("notice", ({ text, kind, user }) => timeline.notice(text, kind, user));
     model.on("reset", ({ reason }) => {
       if (reason === "epoch") timeline.clearStored();
     });

@@ -1,6 +1,6 @@
 // One room's messages and notices as a list, oldest first. Stored messages are in seq order; messages not
 // yet acknowledged stay after them until the room gives them their place.
-import { button, el, setAvatar } from "./dom.js";
+import { button, el, nameOf, setAvatar } from "./dom.js";
 
 // Consecutive messages of one sender share a header unless this much time passed between two of them.
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -76,10 +76,12 @@ export class Timeline {
     regroup(formerNext);
   }
 
-  /** A line about the room rather than from a person: joined, left, messages lost. */
-  notice(text, kind) {
+  /** A line about the room rather than from a person: joined, left, messages lost; the name it starts with is isolated. */
+  notice(text, kind, user = null) {
     const item = el("li", `notice ${kind}`);
-    item.append(el("span", "", text), stamp(new Date().toISOString()));
+    const line = user && text.startsWith(user) ? el("span") : el("span", "", text);
+    if (user && text.startsWith(user)) line.append(nameOf(user), text.slice(user.length));
+    item.append(line, stamp(new Date().toISOString()));
     this.#placeStored(item);
   }
 

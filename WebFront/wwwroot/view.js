@@ -1,7 +1,7 @@
 // The room on screen and the room switcher: which room shows, where its list is scrolled to, its members,
 // who is typing in it, and the unread counts of the others.
 import { fetchOlder, session } from "./chat.js";
-import { el, setAvatar } from "./dom.js";
+import { el, nameOf, setAvatar } from "./dom.js";
 import { searchShown } from "./search.js";
 import { describeTypers } from "./typing.js";
 
@@ -146,7 +146,8 @@ function renderMembers() {
   const members = [...active.members].sort((a, b) => a.localeCompare(b));
   $("members-toggle").textContent = members.length === 1 ? "1 member" : `${members.length} members`;
   $("members").replaceChildren(...members.map((user) => {
-    const item = el("li", "", user);
+    const item = el("li");
+    item.append(nameOf(user));
     setAvatar(item, user);
     if (user === active.user) item.append(" ", el("span", "you", "(you)"));
     return item;
@@ -154,7 +155,7 @@ function renderMembers() {
 }
 
 function renderTyping() {
-  $("typing").textContent = describeTypers(active.typingUsers);
+  $("typing").replaceChildren(...describeTypers(active.typingUsers, nameOf));
 }
 
 function renderHistoryEdge() {
