@@ -32,8 +32,16 @@ public static class ChatRules
         return value;
     }
 
-    /// <summary>User names keep their case; surrounding whitespace is trimmed and the text put in NFC.</summary>
-    public static string NormalizeUser(string? user) => LineOfText(user, "user", MaxUserLength);
+    /// <summary>
+    /// User names keep their case; surrounding whitespace is trimmed and the text put in NFC. Nothing
+    /// invisible or direction-changing, no private-use or unassigned code points, at most
+    /// <see cref="NameRules.MaxCombiningMarks"/> combining marks per character (<see cref="NameRules"/>).
+    /// </summary>
+    public static string NormalizeUser(string? user)
+    {
+        var value = LineOfText(user, "user", MaxUserLength);
+        return NameRules.Problem(value) is { } problem ? throw new ChatRuleException($"user: {problem}") : value;
+    }
 
     /// <summary>
     /// Message text: line breaks are normalized to "\n", surrounding whitespace is trimmed and the text put

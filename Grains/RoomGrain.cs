@@ -86,6 +86,11 @@ public sealed class RoomGrain(
     {
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(sinceSeq);
+        if (Members().FirstOrDefault(other => other != user && NameRules.Key(other) == NameRules.Key(user) && other != _members.UserOf(connectionId)) is { } lookAlike)
+        {
+            throw new ChatRuleException($"user: '{lookAlike}' is in this room, and '{user}' differs from it only by case or by look-alike forms; choose another name");
+        }
+
         if (_members.UserOf(connectionId) is { } previous && previous != user && _members.Remove(connectionId) is { } renamed)
         {
             // A rename: the old name leaves the list and is announced at once, with no grace to come back in.

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrleansChat.Grains.Abstractions;
+
+/// <summary>
+/// What a user name may hold beyond being one line of text: nothing invisible, nothing that changes how the
+/// text around it is shown, and no pile of combining marks; and when two names are the same name.
+/// </summary>
+public static class NameRules
+{
+    /// <summary>Combining marks allowed on one base character (enough for any language's accents).</summary>
+    public const int MaxCombiningMarks = 3;
+
+    // Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern.
+    private static readonly HashSet<int> InvisibleLetters = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800];
+
+    /// <summary>The reason <paramref name="name"/> is refused, or null when it is fine.</summary>
+    public static string? Problem(string name)
+    {
+        var marks = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            switch (category)
+            {
+                case UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator:
+                    return $"must not contain invisible or direction-changing characters (U+{rune.Value:X4})";
+                case UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned:
+                    return $"must not contain private-use or unassigned characters (U+{rune.Value:X4})";
+                case UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark:
+                    if (++marks > MaxCombiningMarks)
+                    {
+                        return $"must not put more than {MaxCombiningMarks} combining marks on one character";
+                    }
+
+                    continue;
+            }
+
+            if (InvisibleLetters.Contains(rune.Value))
+            {
+                return $"must not contain invisible characters (U+{rune.Value:X4})";
+            }
+
+            marks = 0;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The form two names share when a person could not tell them apart by case or by compatibility
+    /// variants (full-width letters, ligatures): NFKC, then case-folded.
+    /// </summary>
+    public static string Key(string name) => name.Normalize(NormalizationForm.FormKC).ToUpperInvariant().ToLowerInvariant();
+}
