@@ -19,12 +19,17 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    public static async Task<RawHubSocket> ConnectAsync(Uri server, string? origin = null)
+    public static async Task<RawHubSocket> ConnectAsync(Uri server, string? origin = null, string? forwardedFor = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null)
         {
             socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        if (forwardedFor is not null)
+        {
+            socket.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
         }
 
         socket.Options.CollectHttpResponseDetails = true;
@@ -90,9 +95,14 @@ public sealed class RawHubSocket : IAsyncDisposable
     }
 
     /// <summary>The status code of a refused handshake.</summary>
-    public static async Task<int> RefusalAsync(Uri server, string? origin)
+    public static async Task<int> RefusalAsync(Uri server, string? origin, string? forwardedFor = null)
     {
         using var socket = new ClientWebSocket();
+        if (forwardedFor is not null)
+        {
+            socket.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
+        }
+
         if (origin is not null)
         {
             socket.Options.SetRequestHeader("Origin", origin);

@@ -132,4 +132,24 @@ public sealed class LimitTests
         Assert.Equal(429, refused);
         Assert.True(page.IsSuccessStatusCode, "the page itself is not limited");
     }
+
+    [Fact]
+    public async Task IPv6ClientsShareTheLimitsOfTheir64PrefixSoRotatingAddressesInsideItDoesNotEscapeThem()
+    {
+        await using var server = await TestChatServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Limits:TrustForwardedFor"] = "true",
+            ["Limits:ConnectionsPerAddress"] = "2",
+        });
+        await using var first = await RawHubSocket.ConnectAsync(server.Address, forwardedFor: "2001:db8:1:2::1");
+        await using var second = await RawHubSocket.ConnectAsync(server.Address, forwardedFor: "2001:db8:1:2:ffff:ffff:ffff:fffe");
+
+        var samePrefix = await RawHubSocket.RefusalAsync(server.Address, origin: null, forwardedFor: "2001:db8:1:2:abcd::7");
+        await using var otherPrefix = await RawHubSocket.ConnectAsync(server.Address, forwardedFor: "2001:db8:1:3::1");
+        await using var ipv4 = await RawHubSocket.ConnectAsync(server.Address, forwardedFor: "203.0.113.5");
+
+        Assert.Equal(429, samePrefix);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, otherPrefix.State);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, ipv4.State);
+    }
 }

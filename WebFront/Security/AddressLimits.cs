@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -6,7 +8,8 @@ namespace OrleansChat.WebFront.Security;
 
 /// <summary>
 /// Per client address: how many hub connections may be open at once (a lease held while the WebSocket
-/// lasts) and how many may be opened per period. Other requests are not limited.
+/// lasts) and how many may be opened per period. Other requests are not limited. An IPv6 client is keyed on
+/// its /64 prefix, the block one subscriber gets, so rotating addresses inside it does not escape the limits.
 /// </summary>
 public static class AddressLimits
 {
@@ -41,5 +44,28 @@ public static class AddressLimits
 
     private static bool IsHub(HttpContext context) => context.Request.Path.StartsWithSegments(WebFrontExtensions.HubPath);
 
-    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string Address(HttpContext context) => KeyOf(context.Connection.RemoteIpAddress);
+
+    /// <summary>The address an IPv4 client limits on, or the /64 prefix of an IPv6 one.</summary>
+    public static string KeyOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return $"{new IPAddress(bytes)}/64";
+    }
 }
