@@ -86,7 +86,9 @@ public sealed class RoomGrain(
     {
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(sinceSeq);
-        if (Members().FirstOrDefault(other => other != user && NameRules.Key(other) == NameRules.Key(user) && other != _members.UserOf(connectionId)) is { } lookAlike)
+        var nameKey = NameRules.Key(user);
+        var sameName = _members.UserWithNameKey(nameKey) ?? _departures.Lingering.FirstOrDefault(other => NameRules.Key(other) == nameKey);
+        if (sameName is { } lookAlike && lookAlike != user && lookAlike != _members.UserOf(connectionId))
         {
             throw new ChatRuleException($"user: '{lookAlike}' is in this room, and '{user}' differs from it only by case or by look-alike forms; choose another name");
         }

@@ -14,6 +14,7 @@ internal sealed class RoomMembers
     private readonly Dictionary<string, int> _connectionsByUser = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _leaseByRelay = new(StringComparer.Ordinal);
     private readonly List<string> _usersInJoinOrder = [];
+    private readonly Dictionary<string, string> _usersByNameKey = new(StringComparer.Ordinal); // NameRules.Key -> user
 
     public int ConnectionCount => _connections.Count;
 
@@ -24,6 +25,9 @@ internal sealed class RoomMembers
 
     /// <summary>The user a connection is in the room as, or null.</summary>
     public string? UserOf(string connectionId) => _connections.TryGetValue(connectionId, out var entry) ? entry.User : null;
+
+    /// <summary>The member whose name is the same name as one with <paramref name="nameKey"/> (<see cref="NameRules.Key"/>), or null.</summary>
+    public string? UserWithNameKey(string nameKey) => _usersByNameKey.GetValueOrDefault(nameKey);
 
     /// <summary>Adds a connection; true when it made <paramref name="user"/> a member.</summary>
     public bool Add(string relayId, string connectionId, string user, DateTimeOffset leaseUntil)
@@ -46,6 +50,7 @@ internal sealed class RoomMembers
         if (count == 0)
         {
             _usersInJoinOrder.Add(user);
+            _usersByNameKey.TryAdd(NameRules.Key(user), user);
         }
 
         return count == 0;
@@ -69,6 +74,10 @@ internal sealed class RoomMembers
 
         _connectionsByUser.Remove(entry.User);
         _usersInJoinOrder.Remove(entry.User);
+        if (_usersByNameKey.TryGetValue(NameRules.Key(entry.User), out var keyed) && keyed == entry.User)
+        {
+            _usersByNameKey.Remove(NameRules.Key(entry.User));
+        }
         if (!_connections.Values.Any(c => c.RelayId == entry.RelayId))
         {
             _leaseByRelay.Remove(entry.RelayId);

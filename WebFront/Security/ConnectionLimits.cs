@@ -32,7 +32,6 @@ public sealed class ConnectionLimits(LimitsOptions limits, TimeProvider time)
     private sealed class Limited(RateLimit limit, TimeProvider time, string action, string things)
     {
         private readonly TokenBucket _bucket = new(limit, time);
-        private readonly string _refusal = $"{action} {limit.Describe(things)}";
 
         public bool TryAdmit() => _bucket.TryTake(out _);
 
@@ -41,7 +40,7 @@ public sealed class ConnectionLimits(LimitsOptions limits, TimeProvider time)
             if (!_bucket.TryTake(out var retryAfter))
             {
                 var milliseconds = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
-                throw new ChatRuleException($"rate: {_refusal}; retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))} s (retryAfterMs={milliseconds})");
+                throw new ChatRuleException($"rate: {action} {limit.Describe(things)}; retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))} s (retryAfterMs={milliseconds})");
             }
         }
     }
