@@ -13,7 +13,9 @@ public interface IRoomGrain : IGrainWithStringKey
     /// Adds <paramref name="connectionId"/>, held by the relay <paramref name="relayId"/>, as
     /// <paramref name="user"/> to the room. Idempotent per connection. The first connection of a user
     /// publishes a "joined" notification. With <paramref name="sinceSeq"/> null the result holds the recent
-    /// history; with a number k, only the retained messages with seq &gt; k.
+    /// history; with a number k, only the retained messages with seq &gt; k. A k above the room's last seq
+    /// counts in a history that is no longer the room's (it started over, or its store went back), so the
+    /// result holds the recent history as for null, and the caller starts over from it.
     /// </summary>
     Task<JoinResult> JoinAsync(string relayId, string connectionId, string user, long? sinceSeq);
 
@@ -31,8 +33,12 @@ public interface IRoomGrain : IGrainWithStringKey
     /// notifications (the room was reactivated and rebuilds its presence). A relay that stops renewing loses
     /// its connections when <c>Room:PresenceLease</c> runs out. Returns the room's last seq and members, so
     /// the relay can tell whether its stream has fallen silent and repair notices it lost.
+    /// <paramref name="delivered"/> is how far the relay has delivered the room: when it is past the room's
+    /// last seq in the room's epoch, the room's store went back in time, and the room starts a new epoch
+    /// (the renewal returns it) so that no seq already delivered is given to another message under the epoch
+    /// it was delivered in.
     /// </summary>
-    Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections);
+    Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections, RoomPosition? delivered);
 
     /// <summary>Removes every connection of a relay at once, with "left" notifications: its process is stopping.</summary>
     Task ReleaseRelayAsync(string relayId);

@@ -41,6 +41,7 @@ public sealed class RoomGrain(
     private string _epoch = "";
     private long _lastSeq, _nextSeq;
     private bool _writing;
+    private Task _writer = Task.CompletedTask; // the running WriteQueuedAsync, while _writing
     private TokenBucketRateLimiter? _messageLimiter;
     private int _storedPresenceVersion;
     private IGrainTimer? _presenceWrite; // armed while a change waits to be stored
@@ -105,7 +106,7 @@ public sealed class RoomGrain(
         }
 
         await MembershipChangedAsync(left: []);
-        var messages = sinceSeq is { } since ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
+        var messages = sinceSeq is { } since && since <= _lastSeq ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
         return new JoinResult(Room, user, _epoch, messages, _lastSeq, Members());
     }
 
@@ -114,8 +115,13 @@ public sealed class RoomGrain(
         await MembershipChangedAsync(left: _members.Remove(connectionId) is { } user ? [user] : []);
     }
 
-    public async Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections)
+    public async Task<PresenceRenewal> RenewPresenceAsync(string relayId, IReadOnlyList<RoomConnection> connections, RoomPosition? delivered)
     {
+        if (delivered is { } position && position.Epoch == _epoch && position.Seq > _lastSeq)
+        {
+            await StartNewEpochAsync(position);
+        }
+
         await MembershipChangedAsync(left: _members.Renew(relayId, connections, LeaseUntil()));
         return new PresenceRenewal(_lastSeq, Members(), _epoch);
     }
@@ -159,7 +165,7 @@ public sealed class RoomGrain(
         _unstored[accepted.Message.Id] = accepted;
         if (!_writing)
         {
-            _ = WriteQueuedAsync();
+            _writer = WriteQueuedAsync();
         }
 
         return await accepted.Stored.Task;
@@ -401,6 +407,53 @@ public sealed class RoomGrain(
             logger.LogWarning("Room {Room}: its log ends at seq {Actual}, below the {Stored} stored; restoring the newest messages from memory", Room, rolledBack.ActualLastSeq, _lastSeq);
             await log.ReplaceAsync(Room, new MessageLogTail(_epoch, _lastSeq, [.. Retained()]));
             await log.AppendAsync(Room, _lastSeq, messages, options.Value.HistoryLimit);
+        }
+    }
+
+    /// <summary>
+    /// A relay delivered seqs of this epoch that the log no longer holds: it went back in time while the
+    /// room was not active (a Redis failover to a replica that missed the last appends, then a new
+    /// activation that read the older state). This activation cannot put those messages back, and numbering
+    /// on would give their seqs to other messages, so the log's history goes on under a new epoch: the
+    /// retained messages keep their seqs, new ones follow them, and every relay learns of the new epoch at its
+    /// renewal and tells its connections that the history started over. Appends wait meanwhile.
+    /// </summary>
+    private async Task StartNewEpochAsync(RoomPosition delivered)
+    {
+        while (_writing)
+        {
+            await _writer;
+        }
+
+        _writing = true;
+        try
+        {
+            var stored = await log.ReadTailAsync(Room, options.Value.HistoryLimit);
+            if (stored.Epoch != _epoch || stored.LastSeq != _lastSeq)
+            {
+                // Another writer moved the log on: this activation is the stale one, and reads it again.
+                logger.LogWarning("Room {Room}: its log moved on to seq {Stored} under another writer; reloading", Room, stored.LastSeq);
+                DeactivateOnIdle();
+                return;
+            }
+
+            var epoch = MessageLogEpoch.New();
+            await log.ReplaceAsync(Room, new MessageLogTail(epoch, _lastSeq, [.. Retained()]));
+            logger.LogWarning("Room {Room}: a relay delivered up to seq {Delivered} of epoch {Old}, but the log ends at {Stored}; the history goes on under epoch {New}", Room, delivered.Seq, _epoch, _lastSeq, epoch);
+            _epoch = epoch;
+        }
+        catch (Exception exception)
+        {
+            // The next renewal past the log's end tries again.
+            logger.LogWarning(exception, "Room {Room} could not start a new epoch", Room);
+        }
+        finally
+        {
+            _writing = false;
+            if (_queued.Count > 0)
+            {
+                _writer = WriteQueuedAsync();
+            }
         }
     }
 

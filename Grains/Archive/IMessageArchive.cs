@@ -20,6 +20,12 @@ public interface IMessageArchive
     /// </summary>
     Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch);
 
+    /// <summary>
+    /// Names the room's numbering <paramref name="epoch"/> from now on (seqs go on from its last seq): the
+    /// room started a new epoch because something it had delivered is no longer stored.
+    /// </summary>
+    Task SetEpochAsync(string room, string epoch);
+
     /// <summary>Up to <paramref name="limit"/> messages with seq &lt; <paramref name="beforeSeq"/>, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> ReadBeforeAsync(string room, long beforeSeq, int limit);
 

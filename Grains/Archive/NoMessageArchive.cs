@@ -12,6 +12,8 @@ public sealed class NoMessageArchive : IMessageArchive
 
     public Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch) => Task.CompletedTask;
 
+    public Task SetEpochAsync(string room, string epoch) => Task.CompletedTask;
+
     public Task<IReadOnlyList<ChatMessage>> ReadBeforeAsync(string room, long beforeSeq, int limit) =>
         Task.FromResult<IReadOnlyList<ChatMessage>>([]);
 

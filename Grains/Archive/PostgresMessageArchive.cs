@@ -93,6 +93,15 @@ public sealed class PostgresMessageArchive : IMessageArchive
     public Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch) =>
         batch.Count == 0 ? Task.CompletedTask : _appends.AppendAsync(room, expectedLastSeq, batch);
 
+    public async Task SetEpochAsync(string room, string epoch)
+    {
+        await SchemaAsync();
+        await using var command = _database.CreateCommand("UPDATE chat_rooms SET epoch = $2 WHERE room = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = epoch });
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The rooms' batches in one statement (<see cref="ArchiveAppends"/>); returns the rooms not claimed, with their last seq.</summary>
     private async Task<IReadOnlyDictionary<string, long>> WriteAsync(IReadOnlyList<ArchiveAppend> appends)
     {

@@ -70,7 +70,12 @@ public sealed class ArchivedMessageLog(IMessageLog cache, IMessageArchive archiv
         }
     }
 
-    public Task ReplaceAsync(string room, MessageLogTail tail) => cache.ReplaceAsync(room, tail);
+    /// <summary>The archive takes the tail's epoch (its messages and last seq it already holds); the cache all of it.</summary>
+    public async Task ReplaceAsync(string room, MessageLogTail tail)
+    {
+        await archive.SetEpochAsync(room, tail.Epoch);
+        await cache.ReplaceAsync(room, tail);
+    }
 
     private async Task<MessageLogTail> RefillAsync(string room, ArchivedRoom archived, int limit)
     {

@@ -29,7 +29,8 @@ public interface IMessageLog
 
     /// <summary>
     /// Makes the log hold exactly <paramref name="tail"/>: its epoch, its last seq and its messages. Used to
-    /// refill a log that serves as a cache of a more durable one (<see cref="ArchivedMessageLog"/>).
+    /// refill a log that serves as a cache of a more durable one (<see cref="ArchivedMessageLog"/>), to put
+    /// back what a store that went back in time lost, and to go on under a new epoch.
     /// </summary>
     Task ReplaceAsync(string room, MessageLogTail tail);
 }

@@ -193,7 +193,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
         await room.SendAsync("Ana", "hello", null);
 
-        var lastSeq = (await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana"), new RoomConnection("dana-1", "Dana")])).LastSeq;
+        var lastSeq = (await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana"), new RoomConnection("dana-1", "Dana")], null)).LastSeq;
         var joined = await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
         var events = await recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "Ben's left notice");
 
@@ -217,7 +217,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var leaving = recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "the ghost's left notice");
         while (!leaving.IsCompleted)
         {
-            await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")]);
+            await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")], null);
             await Task.WhenAny(leaving, Task.Delay(RoomClusterFixture.PresenceLease / 4)); // the renewal period, as a relay keeps it
         }
 
@@ -253,12 +253,12 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
 
         await fixture.Cluster.DeactivateAsync(room);
         var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
-        var afterMove = (await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")])).LastSeq;
+        var afterMove = (await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana")], null)).LastSeq;
         var members = (await room.JoinAsync("relay-that-lives", "ana-2", "Ana", null)).Members;
         var leaving = recorder.Events.WaitUntilAsync(e => e.Any(x => x.Notification?.Kind == "left"), "the ghost's left notice after the move");
         while (!leaving.IsCompleted)
         {
-            await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana"), new RoomConnection("ana-2", "Ana")]);
+            await room.RenewPresenceAsync("relay-that-lives", [new RoomConnection("ana-1", "Ana"), new RoomConnection("ana-2", "Ana")], null);
             await Task.WhenAny(leaving, Task.Delay(RoomClusterFixture.PresenceLease / 4)); // the renewal period, as a relay keeps it
         }
 
@@ -266,5 +266,49 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         Assert.Equal(["Ghost", "Ana"], members);
         Assert.Equal(RoomNotification.UserLeft(name, "Ghost"), (await leaving).Single(e => e.Notification?.Kind == "left").Notification);
         await recorder.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task ARelayThatDeliveredPastTheEndOfTheLogStartsANewEpochUnderWhichTheSeqsGoOn()
+    {
+        var room = Room(Rooms.Fresh("went-back"));
+        for (var i = 1; i <= 3; i++)
+        {
+            await room.SendAsync("Ana", $"message {i}", null);
+        }
+
+        var joined = await room.JoinAsync(Relay, "ana-1", "Ana", null);
+        var inStep = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition(joined.Epoch, 3));
+        var otherEpoch = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition("another", 9));
+        var ahead = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition(joined.Epoch, 5));
+        var stale = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition(joined.Epoch, 5));
+        var next = await room.SendAsync("Ana", "after", null);
+        var rejoined = await room.JoinAsync(Relay, "ana-1", "Ana", null);
+
+        Assert.Equal(joined.Epoch, inStep.Epoch);
+        Assert.Equal(joined.Epoch, otherEpoch.Epoch);
+        Assert.NotEqual(joined.Epoch, ahead.Epoch);
+        Assert.Equal(3, ahead.LastSeq);
+        Assert.Equal(ahead.Epoch, stale.Epoch);
+        Assert.Equal(4, next.Seq);
+        Assert.Equal(ahead.Epoch, rejoined.Epoch);
+        Assert.Equal(["message 1", "message 2", "message 3", "after"], rejoined.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task AJoinSincePastTheLastSeqGetsTheWholeWindowAsForAFirstJoin()
+    {
+        var room = Room(Rooms.Fresh("since-past"));
+        for (var i = 1; i <= 3; i++)
+        {
+            await room.SendAsync("Ana", $"message {i}", null);
+        }
+
+        var resumed = await room.JoinAsync(Relay, "ben-1", "Ben", sinceSeq: 2);
+        var past = await room.JoinAsync(Relay, "cleo-1", "Cleo", sinceSeq: 7);
+
+        Assert.Equal([3L], resumed.Messages.Select(m => m.Seq));
+        Assert.Equal([1L, 2L, 3L], past.Messages.Select(m => m.Seq));
+        Assert.Equal(3, past.LastSeq);
     }
 }

@@ -254,4 +254,20 @@ public sealed class DeliveryOrderTests
         Assert.Equal([3L], Delivered()["b"]);
         Assert.Equal([3L], Delivered()["late"]);
     }
+
+    [Fact]
+    public void TheDeliveredPositionIsTheHighestSeqAListenerReachedInTheCurrentEpoch()
+    {
+        _order.Attach("a");
+        _order.Activate("a", lastSeq: 3, 0, _output, epoch: "old");
+        _order.Receive(Event(4), fromStream: true, 0, _output);
+        _order.Receive(Event(6), fromStream: true, 0, _output); // waits for 5: not delivered
+        Assert.Equal(("old", 4L), (_order.Epoch, _order.DeliveredSeq));
+
+        Assert.True(_order.EpochAtRenewal("new", lastSeq: 4, _output));
+
+        Assert.Equal(("new", 4L), (_order.Epoch, _order.DeliveredSeq));
+        _order.Receive(Event(5), fromStream: true, 0, _output);
+        Assert.Equal(5, _order.DeliveredSeq);
+    }
 }

@@ -23,10 +23,20 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
     private readonly HashSet<string> _noticed = new(StringComparer.Ordinal); // users with a notice since then
     private readonly Dictionary<string, string> _unannounced = new(StringComparer.Ordinal); // user -> the kind of notice not seen yet
     private string? _epoch; // the epoch the listeners' positions count in
+    private long _deliveredSeq; // the highest position a listener has reached in _epoch
     private readonly HashSet<string> _retiredEpochs = new(StringComparer.Ordinal);
 
     /// <summary>Whether messages wait for a missing seq: the feed should call <see cref="GapToFetch"/> after a short wait.</summary>
     public bool HasGap => _ahead.Count > 0;
+
+    /// <summary>The epoch the positions count in; null before the first join.</summary>
+    public string? Epoch => _epoch;
+
+    /// <summary>
+    /// The highest seq of <see cref="Epoch"/> any listener has reached (delivered, in a join snapshot, or
+    /// passed over). The room must never end below it in that epoch (<see cref="RoomPosition"/>).
+    /// </summary>
+    public long DeliveredSeq => _deliveredSeq;
 
     /// <summary>A connection is about to join: events from now on are kept for it until <see cref="Activate"/>.</summary>
     public void Attach(string connectionId) => _listeners.TryAdd(connectionId, new Listener());
@@ -59,6 +69,7 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
 
         _epoch ??= epoch;
         listener.Position = Math.Max(listener.Position ?? 0, lastSeq);
+        _deliveredSeq = Math.Max(_deliveredSeq, lastSeq);
         if (_streamSeq == 0)
         {
             // A fresh feed: its subscription brings only what comes after it, so the first join's snapshot is
@@ -265,7 +276,7 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
     }
 
     /// <summary>Hands a message to every listener that has not had it yet; joining ones keep it.</summary>
-    private static void Send(ChatMessage message, Dictionary<string, Listener> listeners, Deliveries output)
+    private void Send(ChatMessage message, Dictionary<string, Listener> listeners, Deliveries output)
     {
         var due = new List<string>(listeners.Count);
         foreach (var (connectionId, listener) in listeners)
@@ -281,6 +292,11 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
             }
         }
 
+        if (due.Count > 0)
+        {
+            _deliveredSeq = Math.Max(_deliveredSeq, message.Seq);
+        }
+
         output.Add(ChatClientMethods.Message, message, due);
     }
 
@@ -294,7 +310,7 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
 
         _epoch = epoch;
         _ahead.Clear();
-        (_gapSince, _awaitedSeq, _streamSeq) = (null, null, lastSeq);
+        (_gapSince, _awaitedSeq, _streamSeq, _deliveredSeq) = (null, null, lastSeq, lastSeq);
         var live = _listeners.Where(l => l.Value.Pending is null).Select(l => l.Key).ToList();
         foreach (var connectionId in live)
         {
@@ -342,6 +358,8 @@ internal sealed class DeliveryOrder(string room, TimeSpan gapGiveUp)
                 skipped.Add(connectionId);
             }
         }
+
+        _deliveredSeq = Math.Max(_deliveredSeq, lastSeq);
 
         output.Add(ChatClientMethods.Reset, new RoomReset(room, RoomReset.Skipped, lastSeq, _epoch), skipped);
     }

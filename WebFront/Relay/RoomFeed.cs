@@ -40,6 +40,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     private readonly DeliveryOrder _order;
     private readonly Deliveries _output = new();
     private bool _repairScheduled;
+    private RoomPosition? _delivered; // _order's position as of the last command, for the renewal to report
 
     private readonly RelayBacklog _backlog;
 
@@ -130,7 +131,9 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
     /// epoch: when the stream has brought nothing up to the seq by the next renewal, the stream has gone
     /// silent, and the feed fetches what it missed and subscribes again. A connection that closed without
     /// leaving (its join was still running when it closed) is detached here, so it is renewed never again
-    /// and the room drops it. Returns true when that left the feed empty and it closed.
+    /// and the room drops it. The renewal also tells the room how far this feed has delivered, so that a room
+    /// whose store went back in time starts a new epoch instead of reusing seqs. Returns true when that left
+    /// the feed empty and it closed.
     /// </summary>
     public async Task<bool> RenewAsync(string relayId)
     {
@@ -157,7 +160,7 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
             _lifecycle.Release();
         }
 
-        var renewal = await _grain.RenewPresenceAsync(relayId, connections);
+        var renewal = await _grain.RenewPresenceAsync(relayId, connections, Volatile.Read(ref _delivered));
         if (connections.Count == 0)
         {
             await _lifecycle.WaitAsync();
@@ -326,6 +329,11 @@ internal sealed class RoomFeed : IAsyncObserver<RoomEvent>
         if (_order.HasGap)
         {
             ScheduleRepair();
+        }
+
+        if (_order.Epoch is { } current && (_delivered?.Seq != _order.DeliveredSeq || _delivered.Epoch != current))
+        {
+            Volatile.Write(ref _delivered, new RoomPosition(current, _order.DeliveredSeq));
         }
     }
 

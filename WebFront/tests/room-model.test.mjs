@@ -125,18 +125,31 @@ describe("resuming and epochs", () => {
     // Seq 3 of the new history comes live before the answer, though the old history had a seq 3 too.
     model.receive(message(3, { id: "new-3" }));
 
-    // Asked with since = 3, the new history (2 messages so far) has nothing after 3.
-    assert.equal(model.joinedWith(joinResult([], { epoch: NEW_EPOCH, lastSeq: 2 })), true);
+    // Asked with since = 3, past the new history's last seq: the room answers with its whole window.
+    assert.equal(model.joinedWith(joinResult([message(1, { id: "new-1" }), message(2, { id: "new-2" })], { epoch: NEW_EPOCH, lastSeq: 2 })), true);
 
     assert.deepEqual(ofType(events, "reset").map((e) => e.reason), ["epoch"]);
     assert.deepEqual(ofType(events, "notice").map((e) => e.text), [NOTICES.startedOver]);
     assert.equal(model.epoch, NEW_EPOCH);
     assert.equal(model.lastSeq, 3);
     assert.equal(model.generation, generation + 1);
-    assert.equal(model.hasOlder, true, "seqs 1 and 2 of the new history come through History");
-    assert.equal(model.oldestSeq, 3);
+    assert.equal(model.hasOlder, false);
     assert.deepEqual(model.pending.map((e) => e.id), [pending.id]);
-    assert.deepEqual(shownIds(events), ["ben-1", "ben-2", "ben-3", "new-3"]);
+    assert.deepEqual(shownIds(events), ["ben-1", "ben-2", "ben-3", "new-1", "new-2", "new-3"]);
+  });
+
+  test("a Join answer under the same epoch that ends below what was shown starts the history over too", () => {
+    const { model, events } = newRoom();
+    model.joinedWith(joinResult([message(1), message(2), message(3), message(4), message(5)]));
+    model.connectionLost();
+
+    // Its store went back to seq 3 and lost 4 and 5: the answer to since = 5 is the whole window.
+    model.joinedWith(joinResult([message(1), message(2), message(3)]));
+    model.receive(message(4, { id: "other-4" }));
+
+    assert.deepEqual(ofType(events, "reset").map((e) => e.reason), ["epoch"]);
+    assert.equal(model.lastSeq, 4);
+    assert.deepEqual(shownIds(events), ["ben-1", "ben-2", "ben-3", "ben-4", "ben-5", "ben-1", "ben-2", "ben-3", "other-4"]);
   });
 });
 

@@ -106,13 +106,15 @@ export class RoomModel extends EventTarget {
 
   /**
    * Takes a Join answer to a Join asked when `generation` was the room's. One under another epoch than the
-   * room had means the history started over: what was shown is dropped and the answer is the new history,
+   * room had, or ending below the room's last seq, means the history started over: what was shown is dropped and the answer is the new history,
    * older pages coming through History. Returns false when the answer is stale (asked before the history
    * started over): the Join that "rejoin" asked for answers instead.
    */
   joinedWith(result, generation = this.generation) {
     if (generation !== this.generation) return false;
-    if (this.epoch !== null && result.epoch !== this.epoch) this.#startOver();
+    // Another epoch, or the same one ending below what was shown (its store went back in time): either way
+    // the seqs shown no longer name the room's messages.
+    if (this.epoch !== null && (result.epoch !== this.epoch || result.lastSeq < this.lastSeq)) this.#startOver();
 
     const first = this.epoch === null;
     this.epoch = result.epoch;
