@@ -44,6 +44,20 @@ public sealed class PostgresMessageArchiveTests(PostgresServer postgres) : IClas
     }
 
     [Fact]
+    public async Task ANewEpochKeepsTheRoomsMessagesAndLastSeq()
+    {
+        var room = Rooms.Fresh("archive-new-epoch");
+        await OpenAsync(room);
+        await _archive.AppendAsync(room, 0, Messages(room, 1, 3));
+
+        await _archive.SetEpochAsync(room, "next");
+        var reopened = await _archive.OpenAsync(room, "ignored");
+
+        Assert.Equal(new ArchivedRoom("next", 3), reopened);
+        Assert.Equal([1L, 2L, 3L], (await _archive.ReadBeforeAsync(room, 4, 10)).Select(m => m.Seq));
+    }
+
+    [Fact]
     public async Task AThousandMessagesPageBackToSeqOneInOrderAndUnchanged()
     {
         var room = Rooms.Fresh("archive-paging");
