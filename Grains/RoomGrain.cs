@@ -15,6 +15,7 @@ public sealed class RoomGrain(
     IMessageLog log,
     IMessageArchive archive,
     IOptions<RoomOptions> options,
+    ActiveRooms activeRooms,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
@@ -52,6 +53,7 @@ public sealed class RoomGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        activeRooms.Activated();
         _stream = this.GetStreamProvider(RoomStreams.ProviderName).GetStream<RoomEvent>(RoomStreams.For(Room));
         var sweep = options.Value.PresenceSweepPeriod;
         this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = false });
@@ -70,7 +72,14 @@ public sealed class RoomGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        activeRooms.Deactivated();
         _messageLimiter?.Dispose();
+        if (Unused)
+        {
+            await ForgetAsync();
+            return;
+        }
+
         foreach (var user in _departures.All())
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
@@ -87,6 +96,14 @@ public sealed class RoomGrain(
     {
         user = ChatRules.NormalizeUser(user);
         ChatRules.CheckSince(sinceSeq);
+        var opening = Unused;
+        if (opening && activeRooms.Count > options.Value.MaxActiveRooms)
+        {
+            // Opening a room (nobody in it, no messages) is what the cap refuses; rooms in use stay open.
+            DeactivateOnIdle();
+            throw new ChatRuleException($"rooms: this server holds its maximum of {options.Value.MaxActiveRooms} active rooms, so no new room can open now; join a room that is in use, or try again later");
+        }
+
         var nameKey = NameRules.Key(user);
         var sameName = _members.UserWithNameKey(nameKey) ?? _departures.Lingering.FirstOrDefault(other => NameRules.Key(other) == nameKey);
         if (sameName is { } lookAlike && lookAlike != user && lookAlike != _members.UserOf(connectionId))
@@ -107,7 +124,7 @@ public sealed class RoomGrain(
 
         await MembershipChangedAsync(left: []);
         var messages = sinceSeq is { } since && since <= _lastSeq ? Retained().Where(m => m.Seq > since).ToList() : Retained().ToList();
-        return new JoinResult(Room, user, _epoch, messages, _lastSeq, Members());
+        return new JoinResult(Room, user, _epoch, messages, _lastSeq, Members(), opening);
     }
 
     public async Task LeaveAsync(string connectionId)
@@ -241,6 +258,35 @@ public sealed class RoomGrain(
         foreach (var user in _departures.Due(time.GetUtcNow()))
         {
             await PublishAsync(RoomEvent.Of(RoomNotification.UserLeft(Room, user)));
+        }
+
+        if (Unused)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Nobody is in the room or may come back, and it never numbered a message: it keeps nothing worth its keys.</summary>
+    private bool Unused => _members.ConnectionCount == 0 && !_departures.Lingering.Any() && _nextSeq == 0;
+
+    /// <summary>
+    /// Removes what an unused room left in storage (its stored presence and its log's epoch), so that rooms
+    /// opened and left, however many, leave no keys behind. A failure leaves them for the next time.
+    /// </summary>
+    private async Task ForgetAsync()
+    {
+        try
+        {
+            if (presence.RecordExists)
+            {
+                await presence.ClearStateAsync();
+            }
+
+            await log.ForgetUnusedAsync(Room);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Room {Room} could not remove its stored state", Room);
         }
     }
 

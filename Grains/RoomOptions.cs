@@ -42,6 +42,12 @@ public sealed class RoomOptions
     /// </summary>
     public int MaxQueuedMessages { get; set; } = 1_000;
 
+    /// <summary>
+    /// How many rooms one silo keeps active at once. Past it, joining a room that has nobody in it and no
+    /// messages (creating one) is refused with a <c>rooms:</c> error; rooms in use stay reachable.
+    /// </summary>
+    public int MaxActiveRooms { get; set; } = 50_000;
+
     /// <summary>How many messages a room accepts from all its members together (docs/limits.md).</summary>
     public RateLimit Messages { get; set; } = RateLimit.Of(burst: 100, refill: 50);
 }
@@ -65,6 +71,8 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.LeaveGrace)} must not be negative, not {options.LeaveGrace}.");
         if (options.PresenceSweepPeriod < TimeSpan.FromMilliseconds(100))
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceSweepPeriod)} must be at least 00:00:00.1, not {options.PresenceSweepPeriod}.");
+        if (options.MaxActiveRooms < 1)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxActiveRooms)} must be at least 1, not {options.MaxActiveRooms}.");
         errors.AddRange(options.Messages.Check($"{RoomOptions.Section}:{nameof(RoomOptions.Messages)}"));
         return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
     }

@@ -29,6 +29,7 @@ public static class RoomsSiloBuilderExtensions
         silo.Services.AddOptions<RoomOptions>().BindConfiguration(RoomOptions.Section).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<ActiveRooms>();
         silo.Services.TryAddSingleton<IMessageLog, MemoryMessageLog>();
         if (archive is null)
         {

@@ -37,8 +37,9 @@ public static class ChatSiloExtensions
             {
                 silo.UseRedisClustering(options => options.ConfigurationOptions = redis.Options());
                 silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
-                silo.AddRedisGrainStorage(RoomStorage.Rooms, options => options.ConfigurationOptions = redis.Options());
-                silo.AddRedisGrainStorage(RoomStorage.PubSub, options => options.ConfigurationOptions = redis.Options());
+                // Cleared state is deleted, not written back empty: unused rooms and streams leave no keys.
+                silo.AddRedisGrainStorage(RoomStorage.Rooms, options => (options.ConfigurationOptions, options.DeleteStateOnClear) = (redis.Options(), true));
+                silo.AddRedisGrainStorage(RoomStorage.PubSub, options => (options.ConfigurationOptions, options.DeleteStateOnClear) = (redis.Options(), true));
                 silo.Services.AddSingleton<IMessageLog>(services => new RedisMessageLog(
                     services.GetRequiredService<IConnectionMultiplexer>(), services.GetRequiredService<Serializer<ChatMessage>>(), cluster.ServiceId));
             }

@@ -26,6 +26,9 @@ public interface IMessageArchive
     /// </summary>
     Task SetEpochAsync(string room, string epoch);
 
+    /// <summary>Removes the record of a room that never stored a message; once it stored one, does nothing.</summary>
+    Task ForgetUnusedAsync(string room);
+
     /// <summary>Up to <paramref name="limit"/> messages with seq &lt; <paramref name="beforeSeq"/>, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> ReadBeforeAsync(string room, long beforeSeq, int limit);
 

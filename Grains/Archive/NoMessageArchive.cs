@@ -14,6 +14,8 @@ public sealed class NoMessageArchive : IMessageArchive
 
     public Task SetEpochAsync(string room, string epoch) => Task.CompletedTask;
 
+    public Task ForgetUnusedAsync(string room) => Task.CompletedTask;
+
     public Task<IReadOnlyList<ChatMessage>> ReadBeforeAsync(string room, long beforeSeq, int limit) =>
         Task.FromResult<IReadOnlyList<ChatMessage>>([]);
 

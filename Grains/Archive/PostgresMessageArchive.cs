@@ -102,6 +102,14 @@ public sealed class PostgresMessageArchive : IMessageArchive
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task ForgetUnusedAsync(string room)
+    {
+        await SchemaAsync();
+        await using var command = _database.CreateCommand("DELETE FROM chat_rooms WHERE room = $1 AND last_seq = 0");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = room });
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The rooms' batches in one statement (<see cref="ArchiveAppends"/>); returns the rooms not claimed, with their last seq.</summary>
     private async Task<IReadOnlyDictionary<string, long>> WriteAsync(IReadOnlyList<ArchiveAppend> appends)
     {

@@ -77,6 +77,12 @@ public sealed class ArchivedMessageLog(IMessageLog cache, IMessageArchive archiv
         await cache.ReplaceAsync(room, tail);
     }
 
+    public async Task ForgetUnusedAsync(string room)
+    {
+        await archive.ForgetUnusedAsync(room);
+        await cache.ForgetUnusedAsync(room);
+    }
+
     private async Task<MessageLogTail> RefillAsync(string room, ArchivedRoom archived, int limit)
     {
         var tail = new MessageLogTail(archived.Epoch, archived.LastSeq, await archive.ReadBeforeAsync(room, archived.LastSeq + 1, limit));

@@ -33,4 +33,10 @@ public interface IMessageLog
     /// back what a store that went back in time lost, and to go on under a new epoch.
     /// </summary>
     Task ReplaceAsync(string room, MessageLogTail tail);
+
+    /// <summary>
+    /// Removes what the log holds for a room that never stored a message (its epoch), so that an unused room
+    /// leaves nothing behind; once the room stored a message it does nothing.
+    /// </summary>
+    Task ForgetUnusedAsync(string room);
 }

@@ -48,6 +48,22 @@ public sealed class MemoryMessageLog : IMessageLog
         return Task.CompletedTask;
     }
 
+    public Task ForgetUnusedAsync(string room)
+    {
+        if (_rooms.TryGetValue(room, out var log))
+        {
+            lock (log)
+            {
+                if (log.LastSeq == 0)
+                {
+                    _rooms.TryRemove(new KeyValuePair<string, RoomLog>(room, log));
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     private RoomLog Log(string room) => _rooms.GetOrAdd(room, _ => new RoomLog());
 
     private sealed class RoomLog

@@ -40,6 +40,12 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, Serializer<Cha
         return 1
         """;
 
+    // KEYS: the list, the last seq, the epoch.
+    private const string Forget = """
+        if (redis.call('GET', KEYS[2]) or '0') == '0' then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
+        return 1
+        """;
+
     public async Task<MessageLogTail> ReadTailAsync(string room, int limit)
     {
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Read, Keys(room), [MessageLogEpoch.New(), limit]))!;
@@ -71,6 +77,8 @@ public sealed class RedisMessageLog(IConnectionMultiplexer redis, Serializer<Cha
         Serialize(tail.Messages, arguments, 2);
         await redis.GetDatabase().ScriptEvaluateAsync(Replace, Keys(room), arguments);
     }
+
+    public Task ForgetUnusedAsync(string room) => redis.GetDatabase().ScriptEvaluateAsync(Forget, Keys(room));
 
     private void Serialize(IReadOnlyList<ChatMessage> messages, RedisValue[] into, int from)
     {

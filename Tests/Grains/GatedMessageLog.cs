@@ -42,6 +42,8 @@ public sealed class GatedMessageLog : IMessageLog
 
     public Task ReplaceAsync(string room, MessageLogTail tail) => _log.ReplaceAsync(room, tail);
 
+    public Task ForgetUnusedAsync(string room) => _log.ForgetUnusedAsync(room);
+
     public async Task AppendAsync(string room, long expectedLastSeq, IReadOnlyList<ChatMessage> batch, int retain)
     {
         Interlocked.Increment(ref _appends);

@@ -65,5 +65,7 @@ public sealed class GhostJoinTests
             _log.AppendAsync(name, expectedLastSeq, batch, retain);
 
         public Task ReplaceAsync(string name, MessageLogTail tail) => _log.ReplaceAsync(name, tail);
+
+        public Task ForgetUnusedAsync(string name) => _log.ForgetUnusedAsync(name);
     }
 }

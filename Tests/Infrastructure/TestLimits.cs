@@ -23,6 +23,8 @@ public static class TestLimits
         ["Limits__TypingPerConnection__Refill"] = "100000",
         ["Limits__SearchesPerConnection__Burst"] = "100000",
         ["Limits__SearchesPerConnection__Refill"] = "100000",
+        ["Limits__NewRoomsPerAddress__Burst"] = "100000",
+        ["Limits__NewRoomsPerAddress__Refill"] = "100000",
         ["Room__Messages__Burst"] = "100000",
         ["Room__Messages__Refill"] = "100000",
         // "left" at once, as most tests expect; the grace period has tests of its own.

@@ -19,6 +19,7 @@ public sealed class ChatHub(
     SendAdmission admission,
     ChatMetrics metrics,
     ConnectionLifetime lifetime,
+    RoomOpenings openings,
     IOptions<LimitsOptions> limits,
     TimeProvider time,
     ILogger<ChatHub> logger) : Hub
@@ -42,10 +43,18 @@ public sealed class ChatHub(
             throw new ChatRuleException($"room: a connection may be in at most {limits.Value.RoomsPerConnection} rooms; leave one first");
         }
 
+        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
+        var atRoom = false;
         try
         {
             await relay.AttachAsync(room, Context.ConnectionId, user);
             var result = await Room(room).JoinAsync(relay.RelayId, Context.ConnectionId, user, since);
+            atRoom = true;
+            if (result.Opened)
+            {
+                openings.Admit(address);
+            }
+
             rooms[room] = result.User;
             relay.Activate(room, Context.ConnectionId, result.LastSeq, result.Epoch);
             if (Context.ConnectionAborted.IsCancellationRequested && rooms.TryRemove(room, out _))
@@ -59,7 +68,16 @@ public sealed class ChatHub(
         }
         catch when (!rooms.ContainsKey(room))
         {
-            await relay.DetachAsync(room, Context.ConnectionId);
+            // Undone, so that a join refused or failed after the room took it leaves no member behind.
+            if (atRoom)
+            {
+                await LeaveRoomAsync(room, RoomRelay.StopCallLimit);
+            }
+            else
+            {
+                await relay.DetachAsync(room, Context.ConnectionId);
+            }
+
             throw;
         }
     }

@@ -32,6 +32,9 @@ public sealed class LimitsOptions
     /// <summary>Rooms one connection may be in at once.</summary>
     public int RoomsPerConnection { get; set; } = 20;
 
+    /// <summary>How many rooms the connections of one client address may open per instance (<see cref="RoomOpenings"/>).</summary>
+    public RateLimit NewRoomsPerAddress { get; set; } = new() { Burst = 20, Refill = 10, RefillPeriod = TimeSpan.FromMinutes(1) };
+
     /// <summary>Hub connections open at once from one client address.</summary>
     public int ConnectionsPerAddress { get; set; } = 50;
 
@@ -97,6 +100,7 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         errors.AddRange(options.HistoryPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.HistoryPerConnection)}"));
         errors.AddRange(options.TypingPerConnection.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.TypingPerConnection)}"));
         errors.AddRange(options.NewConnectionsPerAddress.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.NewConnectionsPerAddress)}"));
+        errors.AddRange(options.NewRoomsPerAddress.Check($"{LimitsOptions.Section}:{nameof(LimitsOptions.NewRoomsPerAddress)}"));
         if (options.RoomsPerConnection < 1)
             errors.Add($"{LimitsOptions.Section}:{nameof(LimitsOptions.RoomsPerConnection)} must be at least 1, not {options.RoomsPerConnection}.");
         if (options.ConnectionsPerAddress < 1)
