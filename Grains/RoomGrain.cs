@@ -28,6 +28,9 @@ public sealed class RoomGrain(
     // At most one typing notice per user this often; the page sends one every 3 s while its user types.
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2.5);
 
+    // A user who tried to send within this long has a share of the room's message budget.
+    private static readonly TimeSpan SenderActiveFor = TimeSpan.FromSeconds(10);
+
     // How long a change of presence waits before it is stored, gathering the changes that follow it.
     private static readonly TimeSpan PresenceWriteDelay = TimeSpan.FromMilliseconds(100);
 
@@ -44,6 +47,7 @@ public sealed class RoomGrain(
     private bool _writing;
     private Task _writer = Task.CompletedTask; // the running WriteQueuedAsync, while _writing
     private TokenBucketRateLimiter? _messageLimiter;
+    private SenderShares _shares = null!;
     private int _storedPresenceVersion;
     private IGrainTimer? _presenceWrite; // armed while a change waits to be stored
     private bool _presenceWriting;
@@ -58,6 +62,7 @@ public sealed class RoomGrain(
         var sweep = options.Value.PresenceSweepPeriod;
         this.RegisterGrainTimer(ExpireLeasesAsync, new GrainTimerCreationOptions(sweep, sweep) { Interleave = false });
         _departures = new DepartureGrace(options.Value.LeaveGrace);
+        _shares = new SenderShares(options.Value.Messages, SenderActiveFor);
         _members.Restore(presence.State.Connections, LeaseUntil());
         _storedPresenceVersion = _members.Version;
         KeepActiveWhileOccupied();
@@ -170,11 +175,17 @@ public sealed class RoomGrain(
             throw new ChatRuleException($"busy: room '{Room}' has {_queued.Count} messages waiting to be stored; retry in a moment");
         }
 
+        if (!_shares.TryTake(user, time.GetUtcNow(), out var shareWait))
+        {
+            throw new ChatRuleException($"rate: a room's messages ({options.Value.Messages.Describe("messages")}) are shared among the people sending in it, and your share is spent; retry in {Math.Max(1, Math.Ceiling(shareWait.TotalSeconds))} s (retryAfterMs={(long)Math.Ceiling(shareWait.TotalMilliseconds)})");
+        }
+
         _messageLimiter ??= options.Value.Messages.CreateLimiter();
         using var lease = _messageLimiter.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; try again shortly");
+            var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.Value.Messages.RefillPeriod;
+            throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; retry in {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s (retryAfterMs={(long)Math.Ceiling(wait.TotalMilliseconds)})");
         }
 
         var accepted = new Accepted(new ChatMessage(Room, ++_nextSeq, id ?? Guid.NewGuid().ToString("N"), user, text, SentNow()));
