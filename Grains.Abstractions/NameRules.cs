@@ -49,8 +49,12 @@ public static class NameRules
     }
 
     /// <summary>
-    /// The form two names share when a person could not tell them apart by case or by compatibility
-    /// variants (full-width letters, ligatures): NFKC, then case-folded.
+    /// The form two names share when a person could not tell them apart by case, by compatibility variants
+    /// (full-width letters, ligatures) or by look-alike letters of other scripts: NFKC, case-folded, then the
+    /// UTS #39 confusable skeleton (<see cref="ConfusableSkeleton"/>), folded again because skeletons keep
+    /// case ("0" becomes "O").
     /// </summary>
-    public static string Key(string name) => name.Normalize(NormalizationForm.FormKC).ToUpperInvariant().ToLowerInvariant();
+    public static string Key(string name) => Fold(ConfusableSkeleton.Of(Fold(name.Normalize(NormalizationForm.FormKC))));
+
+    private static string Fold(string text) => text.ToUpperInvariant().ToLowerInvariant();
 }

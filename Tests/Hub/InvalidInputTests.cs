@@ -24,6 +24,7 @@ public sealed class InvalidInputTests(ChatServerFixture fixture)
         { "piled combining marks in user", "user: must not put more than 3 combining marks on one character" },
         { "look-alike of a member", "user: 'Watcher' is in this room, and 'ＷＡＴＣＨＥＲ' differs from it only by case or by look-alike forms" },
         { "other case of a member", "user: 'Watcher' is in this room, and 'watcher' differs" },
+        { "other script's look-alike of a member", "user: 'Watcher' is in this room, and 'Wаtсhеr' differs" },
         { "bad client message id", "clientMessageId: must be 1 to 64 ASCII letters" },
         { "negative since", "since: must be null or a sequence number of 0 or more" },
         { "history limit zero", "limit: must be 1 to 100" },
@@ -70,6 +71,7 @@ public sealed class InvalidInputTests(ChatServerFixture fixture)
         "piled combining marks in user" => client.JoinAsync(room, "Ana" + new string('\u0301', 5)),
         "look-alike of a member" => client.JoinAsync(room, "ＷＡＴＣＨＥＲ"),
         "other case of a member" => client.JoinAsync(room, "watcher"),
+        "other script's look-alike of a member" => client.JoinAsync(room, "W\u0430t\u0441h\u0435r"), // Cyrillic а, с, е
         "bad client message id" => client.SendAsync(room, "hello", "not an id!"),
         "negative since" => client.JoinAsync(room, "Ana", since: -1),
         "history limit zero" => client.HistoryAsync(room, 2, 0),
