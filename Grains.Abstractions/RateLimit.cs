@@ -30,6 +30,13 @@ public sealed class RateLimit
         ? $"{Burst} {things} at once and {Refill} more per second"
         : $"{Burst} {things} at once and {Refill} more per {RefillPeriod:c}";
 
+    /// <summary>
+    /// The end of a <c>rate:</c> refusal, for people and for programs: "retry in 1 s (retryAfterMs=200)"
+    /// (docs/protocol.md).
+    /// </summary>
+    public static string RetryIn(TimeSpan wait) =>
+        $"retry in {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s (retryAfterMs={(long)Math.Ceiling(wait.TotalMilliseconds)})";
+
     /// <summary>Problems with the values, named after <paramref name="name"/>; empty when valid.</summary>
     public IEnumerable<string> Check(string name)
     {

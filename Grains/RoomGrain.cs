@@ -177,7 +177,7 @@ public sealed class RoomGrain(
 
         if (!_shares.TryTake(user, time.GetUtcNow(), out var shareWait))
         {
-            throw new ChatRuleException($"rate: a room's messages ({options.Value.Messages.Describe("messages")}) are shared among the people sending in it, and your share is spent; retry in {Math.Max(1, Math.Ceiling(shareWait.TotalSeconds))} s (retryAfterMs={(long)Math.Ceiling(shareWait.TotalMilliseconds)})");
+            throw new ChatRuleException($"rate: a room's messages ({options.Value.Messages.Describe("messages")}) are shared among the people sending in it, and your share is spent; {RateLimit.RetryIn(shareWait)}");
         }
 
         _messageLimiter ??= options.Value.Messages.CreateLimiter();
@@ -185,7 +185,7 @@ public sealed class RoomGrain(
         if (!lease.IsAcquired)
         {
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : options.Value.Messages.RefillPeriod;
-            throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; retry in {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s (retryAfterMs={(long)Math.Ceiling(wait.TotalMilliseconds)})");
+            throw new ChatRuleException($"rate: a room accepts {options.Value.Messages.Describe("messages")}; {RateLimit.RetryIn(wait)}");
         }
 
         var accepted = new Accepted(new ChatMessage(Room, ++_nextSeq, id ?? Guid.NewGuid().ToString("N"), user, text, SentNow()));

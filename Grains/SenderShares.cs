@@ -15,10 +15,16 @@ internal sealed class SenderShares(RateLimit room, TimeSpan activeFor)
     /// <summary>Takes one message from <paramref name="user"/>'s share; when it is spent, false and how long until it is not.</summary>
     public bool TryTake(string user, DateTimeOffset now, out TimeSpan retryAfter)
     {
-        foreach (var gone in _senders.Where(s => now - s.Value.TriedAt >= activeFor).Select(s => s.Key).ToList())
+        List<string>? gone = null;
+        foreach (var (sender, tried) in _senders)
         {
-            _senders.Remove(gone);
+            if (now - tried.TriedAt >= activeFor)
+            {
+                (gone ??= []).Add(sender);
+            }
         }
+
+        gone?.ForEach(sender => _senders.Remove(sender));
 
         var count = _senders.ContainsKey(user) ? _senders.Count : _senders.Count + 1;
         var (burst, refill) = ((double)room.Burst / count, (double)room.Refill / count);

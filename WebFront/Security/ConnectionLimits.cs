@@ -39,8 +39,7 @@ public sealed class ConnectionLimits(LimitsOptions limits, TimeProvider time)
         {
             if (!_bucket.TryTake(out var retryAfter))
             {
-                var milliseconds = (long)Math.Ceiling(retryAfter.TotalMilliseconds);
-                throw new ChatRuleException($"rate: {action} {limit.Describe(things)}; retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))} s (retryAfterMs={milliseconds})");
+                throw new ChatRuleException($"rate: {action} {limit.Describe(things)}; {RateLimit.RetryIn(retryAfter)}");
             }
         }
     }

@@ -35,7 +35,7 @@ public sealed class RoomOpenings : IDisposable
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _limit.RefillPeriod;
-            throw new ChatRuleException($"rate: one address may open {_limit.Describe("new rooms")}; join a room in use, or retry in {Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds))} s (retryAfterMs={(long)Math.Ceiling(retryAfter.TotalMilliseconds)})");
+            throw new ChatRuleException($"rate: one address may open {_limit.Describe("new rooms")}; join a room in use, or {RateLimit.RetryIn(retryAfter)}");
         }
     }
 
