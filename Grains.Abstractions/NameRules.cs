@@ -4,16 +4,17 @@ using System.Text;
 namespace OrleansChat.Grains.Abstractions;
 
 /// <summary>
-/// What a user name may hold beyond being one line of text: nothing invisible, nothing that changes how the
-/// text around it is shown, and no pile of combining marks; and when two names are the same name.
+/// What a user name may hold beyond being one line of text: nothing invisible (no format character and no
+/// default-ignorable code point, <see cref="DefaultIgnorable"/>), nothing that changes how the text around it
+/// is shown, and no pile of combining marks; and when two names are the same name.
 /// </summary>
 public static class NameRules
 {
     /// <summary>Combining marks allowed on one base character (enough for any language's accents).</summary>
     public const int MaxCombiningMarks = 3;
 
-    // Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern.
-    private static readonly HashSet<int> InvisibleLetters = [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800];
+    // Draws nothing, yet is neither default-ignorable nor a format character.
+    private const int BlankBraillePattern = 0x2800;
 
     /// <summary>The reason <paramref name="name"/> is refused, or null when it is fine.</summary>
     public static string? Problem(string name)
@@ -26,6 +27,9 @@ public static class NameRules
             {
                 case UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator:
                     return $"must not contain invisible or direction-changing characters (U+{rune.Value:X4})";
+                case var _ when DefaultIgnorable.Contains(rune) || rune.Value == BlankBraillePattern:
+                    // Before the marks: a variation selector is one, and would otherwise pass as an accent.
+                    return $"must not contain invisible characters (U+{rune.Value:X4})";
                 case UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned:
                     return $"must not contain private-use or unassigned characters (U+{rune.Value:X4})";
                 case UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark:
@@ -35,11 +39,6 @@ public static class NameRules
                     }
 
                     continue;
-            }
-
-            if (InvisibleLetters.Contains(rune.Value))
-            {
-                return $"must not contain invisible characters (U+{rune.Value:X4})";
             }
 
             marks = 0;
