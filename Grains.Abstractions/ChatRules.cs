@@ -18,7 +18,8 @@ public static class ChatRules
 
     /// <summary>
     /// Room names are case-insensitive: surrounding whitespace is trimmed, the text is put in Unicode NFC
-    /// and lower-cased, so "Lobby" and " lobby " are one room.
+    /// and lower-cased, so "Lobby" and " lobby " are one room. Letters that draw nothing (Hangul fillers) are
+    /// refused as in user names (<see cref="NameRules.Problem"/>); look-alike names are one name (<see cref="IRoomNameGrain"/>).
     /// </summary>
     public static string NormalizeRoom(string? room)
     {
@@ -29,7 +30,7 @@ public static class ChatRules
                 $"room: must be 1 to {MaxRoomLength} characters, letters, digits, '-', '_' or '.'");
         }
 
-        return value;
+        return NameRules.Problem(value) is { } problem ? throw new ChatRuleException($"room: {problem}") : value;
     }
 
     /// <summary>

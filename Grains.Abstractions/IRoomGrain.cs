@@ -15,7 +15,9 @@ public interface IRoomGrain : IGrainWithStringKey
     /// publishes a "joined" notification. With <paramref name="sinceSeq"/> null the result holds the recent
     /// history; with a number k, only the retained messages with seq &gt; k. A k above the room's last seq
     /// counts in a history that is no longer the room's (it started over, or its store went back), so the
-    /// result holds the recent history as for null, and the caller starts over from it.
+    /// result holds the recent history as for null, and the caller starts over from it. A join that opens the
+    /// room (nobody in it, no messages) claims its name's look-alike key first (<see cref="IRoomNameGrain"/>),
+    /// and is refused with a <c>room:</c> error naming the room in use that holds it.
     /// </summary>
     Task<JoinResult> JoinAsync(string relayId, string connectionId, string user, long? sinceSeq);
 
@@ -75,6 +77,14 @@ public interface IRoomGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<ChatMessage>> SearchAsync(string query, long? beforeSeq, int limit);
+
+    /// <summary>
+    /// Whether the room is in use: someone is in it or left it within <c>Room:LeaveGrace</c>, it numbered a
+    /// message, or a join is opening it. A room not in use holds no claim on its name (<see cref="IRoomNameGrain"/>).
+    /// Interleaves, so a name asking it never waits behind a join of this room that waits for that name.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> InUseAsync();
 
     /// <summary>Up to <paramref name="limit"/> retained messages with seq &gt; <paramref name="afterSeq"/>, ascending.</summary>
     Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long afterSeq, int limit);

@@ -52,6 +52,7 @@ public sealed class RoomGrain(
     private IGrainTimer? _presenceWrite; // armed while a change waits to be stored
     private bool _presenceWriting;
     private IAsyncStream<RoomEvent> _stream = null!;
+    private bool _claimingName; // while a join that opens the room claims its name
 
     private string Room => this.GetPrimaryKeyString();
 
@@ -107,6 +108,12 @@ public sealed class RoomGrain(
             // Opening a room (nobody in it, no messages) is what the cap refuses; rooms in use stay open.
             DeactivateOnIdle();
             throw new ChatRuleException($"rooms: this server holds its maximum of {options.Value.MaxActiveRooms} active rooms, so no new room can open now; join a room that is in use, or try again later");
+        }
+
+        if (opening && await ClaimNameAsync() is { } holder)
+        {
+            DeactivateOnIdle();
+            throw new ChatRuleException($"room: '{holder}' is in use, and '{Room}' looks the same (look-alike letters or forms); join '{holder}' or choose another name");
         }
 
         var nameKey = NameRules.Key(user);
@@ -249,6 +256,8 @@ public sealed class RoomGrain(
         }
     }
 
+    public Task<bool> InUseAsync() => Task.FromResult(!Unused || _claimingName);
+
     public Task<IReadOnlyList<ChatMessage>> GetMessagesAfterAsync(long afterSeq, int limit)
     {
         ChatRules.CheckSince(afterSeq);
@@ -277,11 +286,30 @@ public sealed class RoomGrain(
         }
     }
 
+    /// <summary>
+    /// Claims the room's look-alike key for a join that opens it; the name of the room in use that holds the
+    /// key instead, or null. Counts as in use meanwhile, so that a stale claim of this room is not taken from it.
+    /// </summary>
+    private async Task<string?> ClaimNameAsync()
+    {
+        _claimingName = true;
+        try
+        {
+            return await NameOf(Room).ClaimAsync(Room);
+        }
+        finally
+        {
+            _claimingName = false;
+        }
+    }
+
+    private IRoomNameGrain NameOf(string room) => GrainFactory.GetGrain<IRoomNameGrain>(NameRules.Key(room));
+
     /// <summary>Nobody is in the room or may come back, and it never numbered a message: it keeps nothing worth its keys.</summary>
     private bool Unused => _members.ConnectionCount == 0 && !_departures.Lingering.Any() && _nextSeq == 0;
 
     /// <summary>
-    /// Removes what an unused room left in storage (its stored presence and its log's epoch), so that rooms
+    /// Removes what an unused room left in storage (its stored presence, its log's epoch and its claim on its name), so that rooms
     /// opened and left, however many, leave no keys behind. A failure leaves them for the next time.
     /// </summary>
     private async Task ForgetAsync()
@@ -294,6 +322,7 @@ public sealed class RoomGrain(
             }
 
             await log.ForgetUnusedAsync(Room);
+            await NameOf(Room).ReleaseAsync(Room);
         }
         catch (Exception exception)
         {

@@ -1,3 +1,4 @@
+using OrleansChat.Grains.Abstractions;
 using OrleansChat.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -47,7 +48,10 @@ public sealed class UnusedRoomKeysTests(RedisServer redis) : IClassFixture<Redis
 
         Assert.Empty(unused.SelectMany(room => keys.Keys(pattern: $"*{room}*")));
         Assert.NotEmpty(RoomKeys(used));
+        Assert.NotEmpty(NameKeys(used));
 
-        IEnumerable<RedisKey> RoomKeys(string room) => keys.Keys(pattern: $"*{room}*").Where(key => !key.ToString().Contains("/pubsubrendezvous/"));
+        // A room's claim on its name is stored under the name's look-alike key, which need not contain the room's name.
+        IEnumerable<RedisKey> RoomKeys(string room) => keys.Keys(pattern: $"*{room}*").Where(key => !key.ToString().Contains("/pubsubrendezvous/")).Concat(NameKeys(room));
+        IEnumerable<RedisKey> NameKeys(string room) => keys.Keys(pattern: $"*roomname*{NameRules.Key(room)}*");
     }
 }
