@@ -110,6 +110,12 @@ public sealed class RoomGrain(
             throw new ChatRuleException($"rooms: this server holds its maximum of {options.Value.MaxActiveRooms} active rooms, so no new room can open now; join a room that is in use, or try again later");
         }
 
+        if (opening && activeRooms.ClusterCount > options.Value.MaxClusterRooms)
+        {
+            DeactivateOnIdle();
+            throw new ChatRuleException($"rooms: the service holds its maximum of {options.Value.MaxClusterRooms} active rooms across its servers, so no new room can open now; join a room that is in use, or try again later");
+        }
+
         if (opening && await ClaimNameAsync() is { } holder)
         {
             DeactivateOnIdle();

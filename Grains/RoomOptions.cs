@@ -48,6 +48,16 @@ public sealed class RoomOptions
     /// </summary>
     public int MaxActiveRooms { get; set; } = 50_000;
 
+    /// <summary>
+    /// How many rooms the whole cluster keeps active at once; past it, opening a room is refused with a
+    /// <c>rooms:</c> error on every silo. Silos learn each other's counts every <see cref="CensusPeriod"/>, so the
+    /// cluster may pass it by the rooms that other silos opened within one period.
+    /// </summary>
+    public int MaxClusterRooms { get; set; } = 200_000;
+
+    /// <summary>How often each silo reports its active rooms to the cluster's census and learns the total.</summary>
+    public TimeSpan CensusPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many messages a room accepts from all its members together (docs/limits.md).</summary>
     public RateLimit Messages { get; set; } = RateLimit.Of(burst: 100, refill: 50);
 }
@@ -73,6 +83,10 @@ public sealed class RoomOptionsValidator : IValidateOptions<RoomOptions>
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.PresenceSweepPeriod)} must be at least 00:00:00.1, not {options.PresenceSweepPeriod}.");
         if (options.MaxActiveRooms < 1)
             errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxActiveRooms)} must be at least 1, not {options.MaxActiveRooms}.");
+        if (options.MaxClusterRooms < 1)
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.MaxClusterRooms)} must be at least 1, not {options.MaxClusterRooms}.");
+        if (options.CensusPeriod < TimeSpan.FromMilliseconds(100))
+            errors.Add($"{RoomOptions.Section}:{nameof(RoomOptions.CensusPeriod)} must be at least 00:00:00.1, not {options.CensusPeriod}.");
         errors.AddRange(options.Messages.Check($"{RoomOptions.Section}:{nameof(RoomOptions.Messages)}"));
         return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
     }

@@ -5,7 +5,7 @@ using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Security;
 
-/// <summary>How many rooms can be opened: per client address, and per server.</summary>
+/// <summary>How many rooms can be opened: per client address, per server, and in the whole service.</summary>
 public sealed class RoomBoundsTests
 {
     [Fact]
@@ -53,6 +53,23 @@ public sealed class RoomBoundsTests
         var joined = await ben.JoinAsync(first, "Ben");
 
         Assert.StartsWith("rooms: this server holds its maximum of 2 active rooms", refused.Message.Split("HubException: ")[^1]);
+        Assert.Equal(["Ana", "Ben"], joined.Members.Order());
+    }
+
+    [Fact]
+    public async Task AServiceAtItsClusterRoomCapRefusesToOpenAnotherRoomAndKeepsTheOpenOnesReachable()
+    {
+        await using var server = await TestChatServer.StartAsync(new Dictionary<string, string?> { ["Room:MaxClusterRooms"] = "2" });
+        var (first, second) = (Rooms.Fresh("cluster-capped-a"), Rooms.Fresh("cluster-capped-b"));
+        await using var ana = await server.ConnectAsync();
+        await using var ben = await server.ConnectAsync();
+        await ana.JoinAsync(first, "Ana");
+        await ana.JoinAsync(second, "Ana");
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => ben.JoinAsync(Rooms.Fresh("cluster-capped-c"), "Ben"));
+        var joined = await ben.JoinAsync(first, "Ben");
+
+        Assert.StartsWith("rooms: the service holds its maximum of 2 active rooms across its servers", refused.Message.Split("HubException: ")[^1]);
         Assert.Equal(["Ana", "Ben"], joined.Members.Order());
     }
 }
