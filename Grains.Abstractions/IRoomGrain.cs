@@ -51,9 +51,12 @@ public interface IRoomGrain : IGrainWithStringKey
     /// returns the stored original and stores and publishes nothing. Invalid input throws
     /// <see cref="ArgumentException"/> and changes nothing. Sends interleave with each other, so messages
     /// that arrive while a write is in flight are stored together by the next write (a group commit).
+    /// The room's message budget is shared fairly among its senders, and <paramref name="sender"/> is who a
+    /// message counts for: the sending client's address (an IPv6 client's /64 prefix), so that one client
+    /// gets one share whatever names and connections it sends with.
     /// </summary>
     [AlwaysInterleave]
-    Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId);
+    Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId, string sender);
 
     /// <summary>
     /// Tells the room's members that <paramref name="user"/> is typing. Stores nothing. At most one notice

@@ -28,7 +28,7 @@ public sealed class RoomGrain(
     // At most one typing notice per user this often; the page sends one every 3 s while its user types.
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2.5);
 
-    // A user who tried to send within this long has a share of the room's message budget.
+    // A sender (a client address) that tried to send within this long has a share of the room's message budget.
     private static readonly TimeSpan SenderActiveFor = TimeSpan.FromSeconds(10);
 
     // How long a change of presence waits before it is stored, gathering the changes that follow it.
@@ -166,7 +166,7 @@ public sealed class RoomGrain(
         await MembershipChangedAsync(left: _members.Release(relayId));
     }
 
-    public async Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId)
+    public async Task<ChatMessage> SendAsync(string user, string text, string? clientMessageId, string sender)
     {
         user = ChatRules.NormalizeUser(user);
         text = ChatRules.NormalizeText(text);
@@ -188,7 +188,7 @@ public sealed class RoomGrain(
             throw new ChatRuleException($"busy: room '{Room}' has {_queued.Count} messages waiting to be stored; retry in a moment");
         }
 
-        if (!_shares.TryTake(user, time.GetUtcNow(), out var shareWait))
+        if (!_shares.TryTake(sender, time.GetUtcNow(), out var shareWait))
         {
             throw new ChatRuleException($"rate: a room's messages ({options.Value.Messages.Describe("messages")}) are shared among the people sending in it, and your share is spent; {RateLimit.RetryIn(shareWait)}");
         }

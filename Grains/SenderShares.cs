@@ -3,34 +3,35 @@ using OrleansChat.Grains.Abstractions;
 namespace OrleansChat.Grains;
 
 /// <summary>
-/// A room's message budget shared among whoever is sending: each of the n users who tried to send within
-/// <c>activeFor</c> gets 1/n of the room's burst and refill, so one sender (or one user on many
-/// connections) cannot take the budget that the others need; a user alone in sending gets all of it.
-/// Shares refill from the given clock, and users who stopped sending are forgotten.
+/// A room's message budget shared among whoever is sending: each of the n senders who tried to send within
+/// <c>activeFor</c> gets 1/n of the room's burst and refill, so one sender cannot take the budget that the
+/// others need; a sender alone in sending gets all of it. The room keys senders by client address, so names
+/// and connections do not multiply a share (and people behind one address share one). Shares refill from the
+/// given clock, and senders who stopped sending are forgotten.
 /// </summary>
 internal sealed class SenderShares(RateLimit room, TimeSpan activeFor)
 {
     private readonly Dictionary<string, Share> _senders = new(StringComparer.Ordinal);
 
-    /// <summary>Takes one message from <paramref name="user"/>'s share; when it is spent, false and how long until it is not.</summary>
-    public bool TryTake(string user, DateTimeOffset now, out TimeSpan retryAfter)
+    /// <summary>Takes one message from <paramref name="sender"/>'s share; when it is spent, false and how long until it is not.</summary>
+    public bool TryTake(string sender, DateTimeOffset now, out TimeSpan retryAfter)
     {
         List<string>? gone = null;
-        foreach (var (sender, tried) in _senders)
+        foreach (var (other, tried) in _senders)
         {
             if (now - tried.TriedAt >= activeFor)
             {
-                (gone ??= []).Add(sender);
+                (gone ??= []).Add(other);
             }
         }
 
-        gone?.ForEach(sender => _senders.Remove(sender));
+        gone?.ForEach(other => _senders.Remove(other));
 
-        var count = _senders.ContainsKey(user) ? _senders.Count : _senders.Count + 1;
+        var count = _senders.ContainsKey(sender) ? _senders.Count : _senders.Count + 1;
         var (burst, refill) = ((double)room.Burst / count, (double)room.Refill / count);
-        if (!_senders.TryGetValue(user, out var share))
+        if (!_senders.TryGetValue(sender, out var share))
         {
-            share = _senders[user] = new Share { Tokens = burst, RefilledAt = now };
+            share = _senders[sender] = new Share { Tokens = burst, RefilledAt = now };
         }
 
         share.Tokens = Math.Min(Math.Max(burst, 1), share.Tokens + (now - share.RefilledAt) / room.RefillPeriod * refill);

@@ -41,14 +41,14 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task MessagesSentDuringAnAppendAreStoredByOneMoreAppendAndAcknowledgedOnlyThen()
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit");
-        await room.SendAsync("ada", "before", null);
+        await room.SendAsync("ada", "before", null, "ada");
         var held = _storage.HoldNextAppend();
         var writesBefore = _storage.Appends;
 
-        var first = room.SendAsync("ada", "first", null);
+        var first = room.SendAsync("ada", "first", null, "ada");
         await held;
         var taken = _arrivals.Count;
-        var queued = Enumerable.Range(1, 4).Select(i => room.SendAsync("bo", $"queued {i}", null)).ToList();
+        var queued = Enumerable.Range(1, 4).Select(i => room.SendAsync("bo", $"queued {i}", null, "bo")).ToList();
         await _arrivals.WaitForAsync(taken + 4);
         var visible = await room.GetMessagesAfterAsync(0, 50);
 
@@ -67,19 +67,19 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task AFailedAppendRefusesItsMessagesAndThoseQueuedBehindItAndKeepsNone()
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-failure");
-        await room.SendAsync("ada", "kept", null);
+        await room.SendAsync("ada", "kept", null, "ada");
         var held = _storage.HoldNextAppend();
 
-        var failing = room.SendAsync("ada", "lost with the write", null);
+        var failing = room.SendAsync("ada", "lost with the write", null, "ada");
         await held;
         var taken = _arrivals.Count;
-        var queued = room.SendAsync("bo", "queued behind it", "retry-me");
+        var queued = room.SendAsync("bo", "queued behind it", "retry-me", "bo");
         await _arrivals.WaitForAsync(taken + 1);
         _storage.Release(succeed: false);
 
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
         await Assert.ThrowsAnyAsync<Exception>(() => queued);
-        var retried = await room.SendAsync("bo", "queued behind it", "retry-me");
+        var retried = await room.SendAsync("bo", "queued behind it", "retry-me", "bo");
         var history = await room.GetMessagesAfterAsync(0, 50);
         Assert.Equal(["1 kept", "2 queued behind it"], history.Select(m => $"{m.Seq} {m.Text}"));
         Assert.Equal(2, retried.Seq);
@@ -90,16 +90,16 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-bound");
         var held = _storage.HoldNextAppend();
-        var inFlight = room.SendAsync("ada", "in the held append", null);
+        var inFlight = room.SendAsync("ada", "in the held append", null, "ada");
         await held;
         var taken = _arrivals.Count;
-        var queued = Enumerable.Range(1, MaxQueued).Select(i => room.SendAsync("bo", $"queued {i}", null)).ToList();
+        var queued = Enumerable.Range(1, MaxQueued).Select(i => room.SendAsync("bo", $"queued {i}", null, "bo")).ToList();
         await _arrivals.WaitForAsync(taken + MaxQueued);
 
-        var refused = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("cy", "one too many", "cy-1"));
+        var refused = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("cy", "one too many", "cy-1", "cy"));
         _storage.Release(succeed: true);
         var stored = await Task.WhenAll([inFlight, .. queued]);
-        var retried = await room.SendAsync("cy", "one too many", "cy-1");
+        var retried = await room.SendAsync("cy", "one too many", "cy-1", "cy");
 
         Assert.StartsWith("busy: room 'group-commit-bound' has 8 messages waiting to be stored", refused.Message);
         Assert.Equal(Enumerable.Range(1, MaxQueued + 1).Select(i => (long)i), stored.Select(m => m.Seq).Order());

@@ -18,7 +18,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var sent = new List<ChatMessage>();
         for (var i = 0; i < 4; i++)
         {
-            sent.Add(await room.SendAsync("Ana", $"message {i}", null));
+            sent.Add(await room.SendAsync("Ana", $"message {i}", null, "Ana"));
         }
 
         Assert.Equal([1L, 2L, 3L, 4L], sent.Select(m => m.Seq));
@@ -32,7 +32,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(name);
         for (var i = 1; i <= RoomClusterFixture.HistoryLimit + 3; i++)
         {
-            await room.SendAsync("Ana", $"message {i}", null);
+            await room.SendAsync("Ana", $"message {i}", null, "Ana");
         }
 
         var joined = await room.JoinAsync(Relay, "connection-1", "Ben", sinceSeq: null);
@@ -46,32 +46,32 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
     public async Task HistoryAndEpochSurviveDeactivation()
     {
         var room = Room(Rooms.Fresh("persist"));
-        await room.SendAsync("Ana", "kept", "kept-1");
+        await room.SendAsync("Ana", "kept", "kept-1", "Ana");
         var before = await room.JoinAsync(Relay, "connection-1", "Ana", null);
         await room.LeaveAsync("connection-1");
 
         await fixture.Cluster.DeactivateAsync(room);
         var after = await room.JoinAsync(Relay, "connection-2", "Ana", null);
-        var next = await room.SendAsync("Ana", "after reactivation", null);
+        var next = await room.SendAsync("Ana", "after reactivation", null, "Ana");
 
         Assert.Equal(before.Epoch, after.Epoch);
         Assert.Equal(["kept"], after.Messages.Select(m => m.Text));
         Assert.Equal(2, next.Seq);
-        Assert.Equal(next, await room.SendAsync("Ana", "after reactivation", next.Id));
+        Assert.Equal(next, await room.SendAsync("Ana", "after reactivation", next.Id, "Ana"));
     }
 
     [Fact]
     public async Task ARetryIsRecognizedAfterItsMessageLeftTheHistoryWindow()
     {
         var room = Room(Rooms.Fresh("retry-late"));
-        var original = await room.SendAsync("Ana", "sent before a long reconnect", "late-retry-1");
+        var original = await room.SendAsync("Ana", "sent before a long reconnect", "late-retry-1", "Ana");
         for (var i = 0; i < RoomClusterFixture.HistoryLimit * 2; i++)
         {
-            await room.SendAsync("Ben", $"meanwhile {i}", null);
+            await room.SendAsync("Ben", $"meanwhile {i}", null, "Ben");
         }
 
-        var retried = await room.SendAsync("Ana", "sent before a long reconnect", "late-retry-1");
-        var next = await room.SendAsync("Ana", "next", null);
+        var retried = await room.SendAsync("Ana", "sent before a long reconnect", "late-retry-1", "Ana");
+        var next = await room.SendAsync("Ana", "next", null, "Ana");
 
         Assert.Equal(original, retried);
         Assert.Equal(original.Seq + RoomClusterFixture.HistoryLimit * 2 + 1, next.Seq);
@@ -84,9 +84,9 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(name);
         var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
 
-        var original = await room.SendAsync("Ana", "once", "client-id-1");
-        var retried = await room.SendAsync("Ana", "once, retried", "client-id-1");
-        var next = await room.SendAsync("Ana", "next", null);
+        var original = await room.SendAsync("Ana", "once", "client-id-1", "Ana");
+        var retried = await room.SendAsync("Ana", "once, retried", "client-id-1", "Ana");
+        var next = await room.SendAsync("Ana", "next", null, "Ana");
         var events = await recorder.Events.WaitUntilAsync(e => e.Any(x => x.Message?.Seq == 2), "message seq 2 on the stream");
 
         Assert.Equal(original, retried);
@@ -99,9 +99,9 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
     public async Task AClientMessageIdOfAnotherUserIsRefused()
     {
         var room = Room(Rooms.Fresh("id-owner"));
-        await room.SendAsync("Ana", "mine", "shared-id");
+        await room.SendAsync("Ana", "mine", "shared-id", "Ana");
 
-        var error = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ben", "also mine?", "shared-id"));
+        var error = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ben", "also mine?", "shared-id", "Ben"));
 
         Assert.Equal("clientMessageId: already used by another user's message in this room", error.Message);
         Assert.Equal(1, (await room.JoinAsync(Relay, "connection-1", "Ana", null)).LastSeq);
@@ -144,7 +144,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var recorder = await RoomEventRecorder.SubscribeAsync(fixture.Client, name);
 
         await room.JoinAsync(Relay, "ana-1", "Ana", null);
-        var hello = await room.SendAsync("Ana", "hello", null);
+        var hello = await room.SendAsync("Ana", "hello", null, "Ana");
         await room.LeaveAsync("ana-1");
         var events = await recorder.Events.WaitUntilAsync(e => e.Count == 3, "joined, message, left");
 
@@ -158,11 +158,11 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
     public async Task InvalidInputThrowsAndStoresNothing()
     {
         var room = Room(Rooms.Fresh("invalid"));
-        await room.SendAsync("Ana", "valid", null);
+        await room.SendAsync("Ana", "valid", null, "Ana");
 
-        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", "   ", null));
-        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("", "no user", null));
-        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", new string('x', ChatRules.MaxTextLength + 1), null));
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", "   ", null, "Ana"));
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("", "no user", null, ""));
+        await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("Ana", new string('x', ChatRules.MaxTextLength + 1), null, "Ana"));
         await Assert.ThrowsAsync<ChatRuleException>(() => room.GetHistoryAsync(1, 0));
 
         Assert.Equal(1, (await room.JoinAsync(Relay, "connection-1", "Ana", null)).LastSeq);
@@ -174,7 +174,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(Rooms.Fresh("after"));
         for (var i = 1; i <= 5; i++)
         {
-            await room.SendAsync("Ana", $"message {i}", null);
+            await room.SendAsync("Ana", $"message {i}", null, "Ana");
         }
 
         Assert.Equal([3L, 4L, 5L], (await room.GetMessagesAfterAsync(2, 10)).Select(m => m.Seq));
@@ -191,7 +191,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         await room.JoinAsync(Relay, "ana-1", "Ana", null);
         await room.JoinAsync(Relay, "ben-1", "Ben", null);
         await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
-        await room.SendAsync("Ana", "hello", null);
+        await room.SendAsync("Ana", "hello", null, "Ana");
 
         var lastSeq = (await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana"), new RoomConnection("dana-1", "Dana")], null)).LastSeq;
         var joined = await room.JoinAsync("relay-b", "cleo-1", "Cleo", null);
@@ -274,7 +274,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(Rooms.Fresh("went-back"));
         for (var i = 1; i <= 3; i++)
         {
-            await room.SendAsync("Ana", $"message {i}", null);
+            await room.SendAsync("Ana", $"message {i}", null, "Ana");
         }
 
         var joined = await room.JoinAsync(Relay, "ana-1", "Ana", null);
@@ -282,7 +282,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var otherEpoch = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition("another", 9));
         var ahead = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition(joined.Epoch, 5));
         var stale = await room.RenewPresenceAsync(Relay, [new RoomConnection("ana-1", "Ana")], new RoomPosition(joined.Epoch, 5));
-        var next = await room.SendAsync("Ana", "after", null);
+        var next = await room.SendAsync("Ana", "after", null, "Ana");
         var rejoined = await room.JoinAsync(Relay, "ana-1", "Ana", null);
 
         Assert.Equal(joined.Epoch, inStep.Epoch);
@@ -301,7 +301,7 @@ public sealed class RoomGrainTests(RoomClusterFixture fixture)
         var room = Room(Rooms.Fresh("since-past"));
         for (var i = 1; i <= 3; i++)
         {
-            await room.SendAsync("Ana", $"message {i}", null);
+            await room.SendAsync("Ana", $"message {i}", null, "Ana");
         }
 
         var resumed = await room.JoinAsync(Relay, "ben-1", "Ben", sinceSeq: 2);

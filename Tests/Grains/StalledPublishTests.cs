@@ -47,10 +47,10 @@ public sealed class StalledPublishTests : IAsyncLifetime
         await recorder.Events.WaitUntilAsync(events => events.Count == 1, "the joined notice");
 
         _held.Hold();
-        var first = await room.SendAsync("Ana", "first", null);
+        var first = await room.SendAsync("Ana", "first", null, "Ana");
         await _held.Holding;
-        var second = await room.SendAsync("Ana", "second", null); // stored while the first one's publish is held
-        var third = await room.SendAsync("Ana", "third", null);
+        var second = await room.SendAsync("Ana", "second", null, "Ana"); // stored while the first one's publish is held
+        var third = await room.SendAsync("Ana", "third", null, "Ana");
         var heldMeanwhile = _held.IsHolding;
         _held.Release();
         var published = await recorder.Events.WaitUntilAsync(events => events.Count(e => e.Message is not null) == 3, "the three messages on the stream");

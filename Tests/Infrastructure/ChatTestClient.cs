@@ -34,13 +34,18 @@ public sealed class ChatTestClient : IAsyncDisposable
 
     /// <param name="server">The server's base address.</param>
     /// <param name="reconnect">Whether the connection reconnects by itself when the server allows it.</param>
-    public static async Task<ChatTestClient> ConnectAsync(Uri server, bool reconnect = false)
+    /// <param name="forwardedFor">The client address a load balancer would report, for a server that trusts it (<c>Limits:TrustForwardedFor</c>).</param>
+    public static async Task<ChatTestClient> ConnectAsync(Uri server, bool reconnect = false, string? forwardedFor = null)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server, "/hubs/chat"), options =>
             {
                 options.SkipNegotiation = true;
                 options.Transports = HttpTransportType.WebSockets;
+                if (forwardedFor is not null)
+                {
+                    options.Headers["X-Forwarded-For"] = forwardedFor;
+                }
             });
         var connection = (reconnect ? builder.WithAutomaticReconnect() : builder).Build();
         var client = new ChatTestClient(connection);

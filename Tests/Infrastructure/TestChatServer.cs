@@ -51,7 +51,8 @@ public sealed class TestChatServer : IAsyncDisposable
         return new TestChatServer(app);
     }
 
-    public Task<ChatTestClient> ConnectAsync() => ChatTestClient.ConnectAsync(Address);
+    /// <param name="forwardedFor">The client's address as a load balancer reports it (the server must trust it: <c>Limits:TrustForwardedFor</c>).</param>
+    public Task<ChatTestClient> ConnectAsync(string? forwardedFor = null) => ChatTestClient.ConnectAsync(Address, forwardedFor: forwardedFor);
 
     public async ValueTask DisposeAsync()
     {

@@ -98,7 +98,7 @@ public sealed class ChatHub(
         Limits().AdmitMessage();
 
         var started = time.GetTimestamp();
-        var message = await admission.SendAsync(Sends(), room, () => Room(room).SendAsync(user, text, clientMessageId));
+        var message = await admission.SendAsync(Sends(), room, () => Room(room).SendAsync(user, text, clientMessageId, Address()));
         metrics.MessageAccepted(time.GetElapsedTime(started));
         relay.Deliver(message);
         return message;
@@ -168,6 +168,7 @@ public sealed class ChatHub(
         Context.Items[nameof(JoinedRooms)] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         Context.Items[nameof(Limits)] = new ConnectionLimits(limits.Value, time);
         Context.Items[nameof(Sends)] = new ConnectionSends(limits.Value.MaxWaitingSendsPerConnection);
+        Context.Items[nameof(Address)] = AddressLimits.KeyOf(Context.GetHttpContext()?.Connection.RemoteIpAddress);
         metrics.ConnectionOpened();
         lifetime.Track(Context);
         return Task.CompletedTask;
@@ -213,6 +214,9 @@ public sealed class ChatHub(
     private ConnectionLimits Limits() => (ConnectionLimits)Context.Items[nameof(Limits)]!;
 
     private ConnectionSends Sends() => (ConnectionSends)Context.Items[nameof(Sends)]!;
+
+    /// <summary>The client's address as the per-address limits key it: a room's fair share of its budget is per address.</summary>
+    private string Address() => (string)Context.Items[nameof(Address)]!;
 
     private ConcurrentDictionary<string, string> JoinedRooms() => (ConcurrentDictionary<string, string>)Context.Items[nameof(JoinedRooms)]!;
 }
