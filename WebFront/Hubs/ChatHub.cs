@@ -215,7 +215,7 @@ public sealed class ChatHub(
 
     private ConnectionSends Sends() => (ConnectionSends)Context.Items[nameof(Sends)]!;
 
-    /// <summary>The client's address as the per-address limits key it: a room's fair share of its budget is per address.</summary>
+    /// <summary>The key the per-address limits know this client by (<see cref="AddressLimits.KeyOf"/>); rooms share their message budget by it.</summary>
     private string Address() => (string)Context.Items[nameof(Address)]!;
 
     private ConcurrentDictionary<string, string> JoinedRooms() => (ConcurrentDictionary<string, string>)Context.Items[nameof(JoinedRooms)]!;
