@@ -3,10 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.Storage;
 using OrleansChat.Grains.Abstractions;
 using OrleansChat.Grains.Archive;
 using OrleansChat.Grains.MessageLog;
+using OrleansChat.Grains.Streams;
 
 namespace OrleansChat.Grains;
 
@@ -18,14 +21,16 @@ public static class RoomsSiloBuilderExtensions
     /// unless an <see cref="IMessageLog"/> was registered before). With <paramref name="archive"/> (an Npgsql
     /// connection string) every message is also kept in PostgreSQL, which the log then serves as a cache of.
     /// </summary>
-    public static ISiloBuilder AddRooms(this ISiloBuilder silo, TimeSpan streamPollingPeriod, int streamQueues = 1, string? archive = null)
+    public static ISiloBuilder AddRooms(this ISiloBuilder silo, TimeSpan streamIdleRead, int streamQueues = 1, string? archive = null)
     {
-        silo.AddMemoryStreams(RoomStreams.ProviderName, streams =>
-        {
-            streams.ConfigurePartitioning(streamQueues);
-            streams.ConfigurePullingAgent(agent => agent.Configure(options =>
-                options.GetQueueMsgsTimerPeriod = streamPollingPeriod));
-        });
+        silo.Services.Configure<RoomStreamOptions>(options => options.IdleRead = streamIdleRead);
+        silo.Services.TryAddSingleton<IQueueDoorbell, LocalQueueDoorbell>();
+        var streams = new SiloRecoverableStreamConfigurator(
+            RoomStreams.ProviderName, configure => silo.ConfigureServices(configure), RoomQueueAdapterFactory.Create);
+        streams.Configure<HashRingStreamQueueMapperOptions>(options => options.Configure(mapper => mapper.TotalQueueCount = streamQueues));
+        // The agent reads when the queue's doorbell rings (RoomQueueAdapterFactory); this is only the rest
+        // between one round of reads that emptied the queue and the next wait for the bell.
+        streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(1)));
         silo.Services.AddOptions<RoomOptions>().BindConfiguration(RoomOptions.Section).ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>();
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Abstractions;
 using OrleansChat.Grains.MessageLog;
+using OrleansChat.Grains.Streams;
 using StackExchange.Redis;
 
 namespace OrleansChat.Silo;
@@ -42,6 +43,9 @@ public static class ChatSiloExtensions
                 silo.AddRedisGrainStorage(RoomStorage.PubSub, options => (options.ConfigurationOptions, options.DeleteStateOnClear) = (redis.Options(), true));
                 silo.Services.AddSingleton<IMessageLog>(services => new RedisMessageLog(
                     services.GetRequiredService<IConnectionMultiplexer>(), services.GetRequiredService<Serializer<ChatMessage>>(), cluster.ServiceId));
+                silo.Services.AddSingleton<IQueueDoorbell>(services => new RedisQueueDoorbell(
+                    services.GetRequiredService<IConnectionMultiplexer>(), $"{cluster.ServiceId}/{cluster.ClusterId}/room-queues",
+                    services.GetRequiredService<ILogger<RedisQueueDoorbell>>()));
             }
 
             silo.Configure<ClusterMembershipOptions>(options =>

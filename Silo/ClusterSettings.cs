@@ -27,16 +27,16 @@ public sealed class ClusterSettings
     public string? AdvertisedIP { get; set; }
 
     /// <summary>
-    /// How often each stream queue is polled: the wait a message has between instances; members on the
-    /// sender's own instance never wait for it. With one queue the idle cost hardly depends on it; under load
-    /// a shorter period spends more CPU on smaller batches (docs/performance.md has the measurements).
+    /// How often a room stream queue is read when nothing rang its doorbell. Every queued event rings it (in
+    /// this process, or through Redis pub/sub for a queue read by another instance), so events do not wait
+    /// for this; it bounds the delay of an event whose ring was lost, and is all an idle queue costs.
     /// </summary>
-    public TimeSpan StreamPollingPeriod { get; set; } = TimeSpan.FromMilliseconds(2);
+    public TimeSpan StreamPollingPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How many queues carry the room streams. Each queue is one pulling agent on one silo, and a room's
     /// stream always goes through the same queue, so queues are the unit in which silos share the stream
-    /// work; every queue is polled every <see cref="StreamPollingPeriod"/>, so each one costs idle CPU.
+    /// work.
     /// </summary>
     public int StreamQueues { get; set; } = 1;
 
