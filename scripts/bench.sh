@@ -44,7 +44,8 @@ fi
 
 export Limits__ConnectionsPerAddress=1000000 Limits__NewConnectionsPerAddress__Burst=1000000 \
   Limits__NewConnectionsPerAddress__Refill=1000000 Limits__MessagesPerConnection__Burst=1000000 \
-  Limits__MessagesPerConnection__Refill=1000000 Room__Messages__Burst=1000000 Room__Messages__Refill=1000000
+  Limits__MessagesPerConnection__Refill=1000000 Room__Messages__Burst=1000000 Room__Messages__Refill=1000000 \
+  Limits__NewRoomsPerAddress__Burst=1000000 Limits__NewRoomsPerAddress__Refill=1000000
 instances=${INSTANCES:-1}
 if [ "$instances" -gt 1 ] && [ "${REDIS:-0}" != 1 ]; then
   echo "INSTANCES > 1 needs REDIS=1: instances share rooms through Redis" >&2
