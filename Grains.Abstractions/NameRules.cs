@@ -16,13 +16,26 @@ public static class NameRules
     // Draws nothing, yet is neither default-ignorable nor a format character.
     private const int BlankBraillePattern = 0x2800;
 
+    // Text and emoji presentation selectors: phones put U+FE0F after symbols such as a heart, where it picks
+    // the colour glyph of the same symbol. After a symbol they are allowed; after anything else they draw
+    // nothing. Names that differ only by them are the same name (Key).
+    private const int TextPresentation = 0xFE0E, EmojiPresentation = 0xFE0F;
+
     /// <summary>The reason <paramref name="name"/> is refused, or null when it is fine.</summary>
     public static string? Problem(string name)
     {
         var marks = 0;
+        var previous = UnicodeCategory.Control;
         foreach (var rune in name.EnumerateRunes())
         {
             var category = Rune.GetUnicodeCategory(rune);
+            if (rune.Value is TextPresentation or EmojiPresentation && previous == UnicodeCategory.OtherSymbol)
+            {
+                previous = UnicodeCategory.NonSpacingMark;
+                continue;
+            }
+
+            previous = category;
             switch (category)
             {
                 case UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator:
@@ -53,7 +66,13 @@ public static class NameRules
     /// UTS #39 confusable skeleton (<see cref="ConfusableSkeleton"/>), folded again because skeletons keep
     /// case ("0" becomes "O").
     /// </summary>
-    public static string Key(string name) => Fold(ConfusableSkeleton.Of(Fold(name.Normalize(NormalizationForm.FormKC))));
+    public static string Key(string name) =>
+        Fold(ConfusableSkeleton.Of(Fold(WithoutPresentationSelectors(name).Normalize(NormalizationForm.FormKC))));
+
+    private static string WithoutPresentationSelectors(string name) =>
+        name.Contains((char)EmojiPresentation) || name.Contains((char)TextPresentation)
+            ? name.Replace(((char)EmojiPresentation).ToString(), "").Replace(((char)TextPresentation).ToString(), "")
+            : name;
 
     private static string Fold(string text) => text.ToUpperInvariant().ToLowerInvariant();
 }

@@ -55,5 +55,15 @@ public sealed class NameRulesTests
     [InlineData("李小龍")]
     [InlineData("Ζωή")]
     [InlineData("ḍ̇")]
+    [InlineData("Ana \u2764\uFE0F")]
+    [InlineData("\u263A\uFE0E Ana")]
     public void NamesWithNothingInvisibleAreAccepted(string name) => Assert.Null(NameRules.Problem(name));
+
+    [Fact]
+    public void APresentationSelectorAfterALetterIsRefused() =>
+        Assert.EndsWith("(U+FE0F)", NameRules.Problem("Ana\uFE0F"));
+
+    [Fact]
+    public void ANameWithAnEmojiPresentationSelectorIsTheSameNameWithout() =>
+        Assert.Equal(NameRules.Key("Ana \u2764"), NameRules.Key("Ana \u2764\uFE0F"));
 }
