@@ -5,8 +5,9 @@ namespace OrleansChat.Grains.Streams;
 /// <summary>
 /// A queue receiver that reads when its bell rings instead of on every tick of the pulling agent's timer:
 /// the agent's read waits here until the queue has something (or <c>idleRead</c> passes), so an idle queue
-/// costs one read per idle period and an event is read as soon as it is queued. Reads that return events
-/// are followed by another read without waiting, until one comes back empty.
+/// costs one read per idle period and an event is read as soon as it is queued. A read that came back full
+/// is followed by another without waiting; after any other, events queued meanwhile have rung the bell, so
+/// a busy queue is read once per ring rather than once more to find it empty.
 /// </summary>
 internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver inner, IQueueDoorbell doorbell, QueueId queue, TimeSpan idleRead) : IQueueAdapterReceiver
 {
@@ -39,7 +40,7 @@ internal sealed class DoorbellQueueReceiver(IQueueAdapterReceiver inner, IQueueD
         }
 
         var messages = await inner.GetQueueMessagesAsync(maxCount, cancellationToken);
-        _more = messages is { Count: > 0 };
+        _more = messages is not null && maxCount > 0 && messages.Count >= maxCount;
         return messages ?? [];
     }
 
