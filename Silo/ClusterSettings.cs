@@ -56,8 +56,8 @@ public sealed class ClusterSettings
         if (GatewayPort is < 1 or > 65535) errors.Add($"{Section}:{nameof(GatewayPort)} must be a port number, not {GatewayPort}.");
         if (!string.IsNullOrEmpty(AdvertisedIP) && !IPAddress.TryParse(AdvertisedIP, out _))
             errors.Add($"{Section}:{nameof(AdvertisedIP)} must be an IP address, not '{AdvertisedIP}'.");
-        if (StreamPollingPeriod <= TimeSpan.Zero || StreamPollingPeriod > TimeSpan.FromSeconds(1))
-            errors.Add($"{Section}:{nameof(StreamPollingPeriod)} must be above 0 and at most 00:00:01.");
+        if (StreamPollingPeriod <= TimeSpan.Zero || StreamPollingPeriod > TimeSpan.FromMinutes(1))
+            errors.Add($"{Section}:{nameof(StreamPollingPeriod)} must be above 0 and at most 00:01:00.");
         if (StreamQueues is < 1 or > 64)
             errors.Add($"{Section}:{nameof(StreamQueues)} must be 1 to 64, not {StreamQueues}.");
         if (errors.Count > 0) throw new InvalidOperationException(string.Join(" ", errors));
