@@ -15,8 +15,7 @@ namespace OrleansChat.WebFront.Hubs;
 /// </summary>
 public sealed class ChatHub(
     IGrainFactory grains,
-    RoomRelay relay,
-    SendAdmission admission,
+    RoomMembership membership,
     ChatMetrics metrics,
     ConnectionLifetime lifetime,
     RoomOpenings openings,
@@ -44,42 +43,8 @@ public sealed class ChatHub(
         }
 
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress;
-        var atRoom = false;
-        try
-        {
-            await relay.AttachAsync(room, Context.ConnectionId, user);
-            var result = await Room(room).JoinAsync(relay.RelayId, Context.ConnectionId, user, since);
-            atRoom = true;
-            if (result.Opened)
-            {
-                openings.Admit(address);
-            }
-
-            rooms[room] = result.User;
-            relay.Activate(room, Context.ConnectionId, result.LastSeq, result.Epoch);
-            if (Context.ConnectionAborted.IsCancellationRequested && rooms.TryRemove(room, out _))
-            {
-                // The connection closed while this join ran, and its disconnect handler may have left its
-                // rooms before this one was recorded: leave it here, or the member would stay for good.
-                await LeaveRoomAsync(room, RoomRelay.StopCallLimit);
-            }
-
-            return result;
-        }
-        catch when (!rooms.ContainsKey(room))
-        {
-            // Undone, so that a join refused or failed after the room took it leaves no member behind.
-            if (atRoom)
-            {
-                await LeaveRoomAsync(room, RoomRelay.StopCallLimit);
-            }
-            else
-            {
-                await relay.DetachAsync(room, Context.ConnectionId);
-            }
-
-            throw;
-        }
+        return await membership.JoinAsync(
+            Context.ConnectionId, rooms, room, user, since, () => openings.Admit(address), Context.ConnectionAborted);
     }
 
     /// <summary>
@@ -98,9 +63,8 @@ public sealed class ChatHub(
         Limits().AdmitMessage();
 
         var started = time.GetTimestamp();
-        var message = await admission.SendAsync(Sends(), room, () => Room(room).SendAsync(user, text, clientMessageId, Address()));
+        var message = await membership.SendAsync(Sends(), room, user, text, clientMessageId, Address());
         metrics.MessageAccepted(time.GetElapsedTime(started));
-        relay.Deliver(message);
         return message;
     }
 
@@ -122,7 +86,7 @@ public sealed class ChatHub(
         Limits().AdmitLeave();
         if (JoinedRooms().TryRemove(room, out _))
         {
-            await LeaveRoomAsync(room);
+            await membership.LeaveAsync(Context.ConnectionId, room);
         }
     }
 
@@ -185,23 +149,13 @@ public sealed class ChatHub(
         {
             try
             {
-                await LeaveRoomAsync(room, RoomRelay.StopCallLimit);
+                await membership.LeaveAsync(Context.ConnectionId, room, RoomRelay.StopCallLimit);
             }
             catch (Exception leaveError)
             {
                 logger.LogWarning(leaveError, "Connection {ConnectionId} could not leave room {Room}", Context.ConnectionId, room);
             }
         }));
-    }
-
-    /// <summary>
-    /// Detaches from the relay first, so no presence renewal can list the connection again after the room
-    /// removed it; then leaves at the room, waiting at most <paramref name="limit"/> for it.
-    /// </summary>
-    private async Task LeaveRoomAsync(string room, TimeSpan? limit = null)
-    {
-        await relay.DetachAsync(room, Context.ConnectionId);
-        await Room(room).LeaveAsync(Context.ConnectionId).WaitAsync(limit ?? Timeout.InfiniteTimeSpan);
     }
 
     private IRoomGrain Room(string room) => grains.GetGrain<IRoomGrain>(room);
