@@ -21,6 +21,18 @@ public class RedisServer : IAsyncLifetime
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
+    /// <summary>
+    /// Settings for chat servers that form one cluster of their own on this Redis, under fresh cluster and
+    /// service ids that start with <paramref name="name"/>; servers started with the same settings share it.
+    /// </summary>
+    public Dictionary<string, string?> ServiceSettings(string name) => new()
+    {
+        ["ConnectionStrings:Redis"] = ConnectionString,
+        ["Orleans:ClusterId"] = $"{name}-{Guid.NewGuid():N}",
+        ["Orleans:ServiceId"] = $"{name}-{Guid.NewGuid():N}",
+        ["Orleans:AdvertisedIP"] = "127.0.0.1",
+    };
+
     public async Task InitializeAsync()
     {
         var executable = FindOnPath("redis-server") ?? throw new InvalidOperationException(

@@ -11,15 +11,9 @@ public sealed class ClusterRoomCapTests(RedisServer redis) : IClassFixture<Redis
     [Fact]
     public async Task RoomsOpenedThroughOneInstanceCountAgainstTheCapOfAnother()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["Orleans:ClusterId"] = $"cluster-cap-{Guid.NewGuid():N}",
-            ["Orleans:ServiceId"] = $"cluster-cap-{Guid.NewGuid():N}",
-            ["Orleans:AdvertisedIP"] = "127.0.0.1",
-            ["Room:MaxClusterRooms"] = "3",
-            ["Room:CensusPeriod"] = "00:00:00.2",
-        };
+        var settings = redis.ServiceSettings("cluster-cap");
+        settings["Room:MaxClusterRooms"] = "3";
+        settings["Room:CensusPeriod"] = "00:00:00.2";
         await using var one = await TestChatServer.StartAsync(settings);
         await using var other = await TestChatServer.StartAsync(settings);
         var rooms = Enumerable.Range(0, 3).Select(i => Rooms.Fresh($"counted{i}")).ToList();

@@ -8,12 +8,7 @@ public sealed class RedisModeTests(RedisServer redis) : IClassFixture<RedisServe
     [Fact]
     public async Task AConnectionStringPutsRoomsInRedisSoANewServerContinuesTheRoom()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["Orleans:ServiceId"] = $"redis-mode-{Guid.NewGuid():N}",
-            ["Orleans:AdvertisedIP"] = "127.0.0.1",
-        };
+        var settings = redis.ServiceSettings("redis-mode");
         var room = Rooms.Fresh("redis-mode");
         string epoch;
         await using (var first = await TestChatServer.StartAsync(settings))

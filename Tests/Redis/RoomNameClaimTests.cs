@@ -9,12 +9,7 @@ public sealed class RoomNameClaimTests(RedisServer redis) : IClassFixture<RedisS
     [Fact]
     public async Task ARestartedServiceStillRefusesALookAlikeOfARoomWithMessages()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["Orleans:ServiceId"] = $"room-names-{Guid.NewGuid():N}",
-            ["Orleans:AdvertisedIP"] = "127.0.0.1",
-        };
+        var settings = redis.ServiceSettings("room-names");
         var room = Rooms.Fresh("news");
         var imitation = "n\u0435ws" + room["news".Length..]; // Cyrillic е
         await using (var first = await TestChatServer.StartAsync(settings))

@@ -12,18 +12,12 @@ public sealed class StreamDoorbellTests(RedisServer redis) : IClassFixture<Redis
     [Fact]
     public async Task MessagesReachMembersOnAnotherInstanceWithoutWaitingForTheQueuesIdleRead()
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["Orleans:ClusterId"] = $"doorbell-{Guid.NewGuid():N}",
-            ["Orleans:ServiceId"] = $"doorbell-{Guid.NewGuid():N}",
-            ["Orleans:AdvertisedIP"] = "127.0.0.1",
-            // Two queues over two silos: each silo reads one, so rooms' events cross between the instances.
-            ["Orleans:StreamQueues"] = "2",
-            ["Orleans:StreamPollingPeriod"] = "00:01:00",
-            ["Relay:PresenceRenewalPeriod"] = "00:05:00",
-            ["Room:PresenceLease"] = "00:30:00",
-        };
+        var settings = redis.ServiceSettings("doorbell");
+        // Two queues over two silos: each silo reads one, so rooms' events cross between the instances.
+        settings["Orleans:StreamQueues"] = "2";
+        settings["Orleans:StreamPollingPeriod"] = "00:01:00";
+        settings["Relay:PresenceRenewalPeriod"] = "00:05:00";
+        settings["Room:PresenceLease"] = "00:30:00";
         await using var one = await TestChatServer.StartAsync(settings);
         await using var other = await TestChatServer.StartAsync(settings);
         await using var ana = await one.ConnectAsync();
