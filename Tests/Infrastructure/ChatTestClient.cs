@@ -53,18 +53,24 @@ public sealed class ChatTestClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// How long a hub call may go unanswered before the test fails: far past any answer the server gives under
+    /// test, so only a call the server never answers meets it, as a failure naming the call instead of a
+    /// test run that hangs.
+    /// </summary>
+    public static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(60);
+
     public Task<JoinResult> JoinAsync(string room, string user, long? since = null) =>
-        Connection.InvokeAsync<JoinResult>("Join", room, user, since);
+        InvokeAsync<JoinResult>("Join", room, user, since);
 
     public Task<ChatMessage> SendAsync(string room, string text, string? clientMessageId = null) =>
-        Connection.InvokeAsync<ChatMessage>("Send", room, text, clientMessageId);
+        InvokeAsync<ChatMessage>("Send", room, text, clientMessageId);
 
-    public Task LeaveAsync(string room) => Connection.InvokeAsync("Leave", room);
+    public Task LeaveAsync(string room) => InvokeAsync<object?>("Leave", room);
 
     public Task<List<ChatMessage>> HistoryAsync(string room, long beforeSeq, int limit) =>
-        Connection.InvokeAsync<List<ChatMessage>>("History", room, beforeSeq, limit);
+        InvokeAsync<List<ChatMessage>>("History", room, beforeSeq, limit);
 
-    /// <summary>Waits until live messages of <paramref name="room"/> up to <paramref name="seq"/> have arrived.</summary>
     /// <summary>
     /// Sends, and sends again with the same id while the answer is a <c>busy:</c> refusal, as the page does:
     /// for the first sends after a store came back, which may meet connections broken while it was away.
@@ -84,10 +90,24 @@ public sealed class ChatTestClient : IAsyncDisposable
     }
 
     public Task<List<ChatMessage>> SearchAsync(string room, string query, long? beforeSeq = null, int limit = 100) =>
-        Connection.InvokeAsync<List<ChatMessage>>("Search", room, query, beforeSeq, limit);
+        InvokeAsync<List<ChatMessage>>("Search", room, query, beforeSeq, limit);
 
+    /// <summary>Waits until live messages of <paramref name="room"/> up to <paramref name="seq"/> have arrived.</summary>
     public Task<IReadOnlyList<ChatMessage>> WaitForSeqAsync(string room, long seq) =>
         Messages.WaitUntilAsync(messages => messages.Any(m => m.Room == room && m.Seq >= seq), $"message seq {seq} in room '{room}'");
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+    private async Task<T> InvokeAsync<T>(string method, params object?[] arguments)
+    {
+        using var limit = new CancellationTokenSource(AnswerLimit);
+        try
+        {
+            return (T)(await Connection.InvokeCoreAsync(method, typeof(T), arguments, limit.Token))!;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The server did not answer {method}({string.Join(", ", arguments)}) within {AnswerLimit.TotalSeconds:0} s.");
+        }
+    }
 }

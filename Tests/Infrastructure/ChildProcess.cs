@@ -84,7 +84,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // Bounded: the wait also waits for the end of its output, which a grandchild that escaped the
+            // kill could hold open.
+            await WaitForExitAsync(TimeSpan.FromSeconds(30), $"{_process.StartInfo.FileName} after SIGKILL");
         }
 
         _process.Dispose();
