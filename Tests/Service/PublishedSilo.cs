@@ -14,13 +14,26 @@ public sealed class PublishedSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet, DockerfilePublishArguments());
+        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet, DockerfilePublishArguments(), LeaveNoBuildServers);
         var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(4), "dotnet publish");
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"dotnet publish failed ({exitCode}): {string.Join(Environment.NewLine, publish.Output.Items.TakeLast(30))}");
         }
     }
+
+    /// <summary>
+    /// No MSBuild nodes or compiler servers that outlive the publish: started by it, they would inherit its
+    /// output pipes and hold them open for their idle lifetime (10 minutes and more), so the publish would never
+    /// be seen to end. Where an earlier build left servers to reuse, none is started and this does not show.
+    /// </summary>
+    private static readonly Dictionary<string, string> LeaveNoBuildServers = new()
+    {
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+        ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+        ["UseSharedCompilation"] = "false",
+        ["UseRazorBuildServer"] = "false",
+    };
 
     /// <summary>The arguments of the Dockerfile's <c>RUN dotnet publish</c> line, with the output folder replaced.</summary>
     private string[] DockerfilePublishArguments()
