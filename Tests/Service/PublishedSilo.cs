@@ -14,7 +14,7 @@ public sealed class PublishedSilo : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet, DockerfilePublishArguments(), LeaveNoBuildServers);
+        await using var publish = ChildProcess.Start(RepositoryPaths.Dotnet, DockerfilePublishArguments(), LeaveNoBuildNodes);
         var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(4), "dotnet publish");
         if (exitCode != 0)
         {
@@ -23,16 +23,14 @@ public sealed class PublishedSilo : IAsyncLifetime
     }
 
     /// <summary>
-    /// No MSBuild nodes or compiler servers that outlive the publish: started by it, they would inherit its
-    /// output pipes and hold them open for their idle lifetime (10 minutes and more), so the publish would never
-    /// be seen to end. Where an earlier build left servers to reuse, none is started and this does not show.
+    /// No MSBuild nodes that outlive the publish: started by it for reuse, they inherit its output pipes and
+    /// hold them open for their idle lifetime (15 minutes), so the publish is never seen to end. Where an
+    /// earlier build left nodes to reuse, none is started, which is why only a fresh machine shows it.
     /// </summary>
-    private static readonly Dictionary<string, string> LeaveNoBuildServers = new()
+    private static readonly Dictionary<string, string> LeaveNoBuildNodes = new()
     {
         ["MSBUILDDISABLENODEREUSE"] = "1",
         ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
-        ["UseSharedCompilation"] = "false",
-        ["UseRazorBuildServer"] = "false",
     };
 
     /// <summary>The arguments of the Dockerfile's <c>RUN dotnet publish</c> line, with the output folder replaced.</summary>
