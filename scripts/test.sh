@@ -34,6 +34,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# No MSBuild node outlives the build that started it: a node kept for reuse inherits that build's output and
+# holds it open for its 15 minute idle lifetime, to whoever waits for the output to end.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+
 results=$(mktemp -d)
 status=0
 
