@@ -45,6 +45,7 @@ public static class WebFrontExtensions
         services.AddSingleton<HubLifetimeManager<ChatHub>>(sp => sp.GetRequiredService<ClientConnections>());
         services.AddSingleton<RoomRelay>();
         services.AddSingleton<SendAdmission>();
+        services.AddSingleton<RoomGrains>();
         services.AddSingleton<RoomMembership>();
         services.AddSingleton<RoomOpenings>();
         services.AddHostedService(sp => sp.GetRequiredService<RoomRelay>());

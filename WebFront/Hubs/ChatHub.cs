@@ -14,7 +14,7 @@ namespace OrleansChat.WebFront.Hubs;
 /// rules are answered with a <see cref="HubException"/> naming the field; the connection stays usable.
 /// </summary>
 public sealed class ChatHub(
-    IGrainFactory grains,
+    RoomGrains roomGrains,
     RoomMembership membership,
     ChatMetrics metrics,
     ConnectionLifetime lifetime,
@@ -158,7 +158,7 @@ public sealed class ChatHub(
         }));
     }
 
-    private IRoomGrain Room(string room) => grains.GetGrain<IRoomGrain>(room);
+    private IRoomGrain Room(string room) => roomGrains.For(room);
 
     private string UserIn(string room) =>
         JoinedRooms().TryGetValue(room, out var user)

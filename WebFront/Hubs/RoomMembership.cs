@@ -16,7 +16,7 @@ namespace OrleansChat.WebFront.Hubs;
 /// connection again.</item>
 /// </list>
 /// </summary>
-public sealed class RoomMembership(IGrainFactory grains, RoomRelay relay, SendAdmission admission)
+public sealed class RoomMembership(RoomGrains roomGrains, RoomRelay relay, SendAdmission admission)
 {
     /// <summary>
     /// Joins <paramref name="room"/> and records it in <paramref name="joined"/> (the connection's rooms, by
@@ -84,5 +84,5 @@ public sealed class RoomMembership(IGrainFactory grains, RoomRelay relay, SendAd
         await Room(room).LeaveAsync(connectionId).WaitAsync(limit ?? Timeout.InfiniteTimeSpan);
     }
 
-    private IRoomGrain Room(string room) => grains.GetGrain<IRoomGrain>(room);
+    private IRoomGrain Room(string room) => roomGrains.For(room);
 }
