@@ -80,7 +80,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (_browser is not null)
         {
-            await _browser.DisposeAsync();
+            await Bounded.StopAsync(_browser.DisposeAsync(), "Closing Chromium");
         }
 
         _playwright?.Dispose();

@@ -3,6 +3,7 @@ using Orleans.TestingHost;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Abstractions;
 using OrleansChat.Grains.MessageLog;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Grains;
 
@@ -35,7 +36,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await _cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public Task DisposeAsync() => Bounded.StopAsync(_cluster.DisposeAsync(), "Stopping the test cluster");
 
     [Fact]
     public async Task MessagesSentDuringAnAppendAreStoredByOneMoreAppendAndAcknowledgedOnlyThen()

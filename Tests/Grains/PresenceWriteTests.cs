@@ -4,6 +4,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Abstractions;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Grains;
 
@@ -28,7 +29,7 @@ public sealed class PresenceWriteTests : IAsyncLifetime
         await _cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public Task DisposeAsync() => Bounded.StopAsync(_cluster.DisposeAsync(), "Stopping the test cluster");
 
     [Fact]
     public async Task ARejoinStormIsAtMostTwoPresenceWritesAndTheStoredPresenceHoldsEveryone()

@@ -3,6 +3,7 @@ using Orleans.TestingHost;
 using OrleansChat.Grains;
 using OrleansChat.Grains.Abstractions;
 using OrleansChat.Grains.MessageLog;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Grains;
 
@@ -41,7 +42,7 @@ public sealed class RoomClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public Task DisposeAsync() => Bounded.StopAsync(Cluster.DisposeAsync(), "Stopping the test cluster");
 }
 
 [CollectionDefinition(Name)]

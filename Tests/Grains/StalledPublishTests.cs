@@ -34,7 +34,7 @@ public sealed class StalledPublishTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _held.Release();
-        await _cluster.DisposeAsync();
+        await Bounded.StopAsync(_cluster.DisposeAsync(), "Stopping the test cluster");
     }
 
     [Fact]

@@ -54,22 +54,10 @@ public sealed class TestChatServer : IAsyncDisposable
     /// <param name="forwardedFor">The client's address as a load balancer reports it (the server must trust it: <c>Limits:TrustForwardedFor</c>).</param>
     public Task<ChatTestClient> ConnectAsync(string? forwardedFor = null) => ChatTestClient.ConnectAsync(Address, forwardedFor: forwardedFor);
 
-    /// <summary>
-    /// How long stopping may take before the test fails: the host gives its services 8 s, and a stop that
-    /// ignores that must fail the test that caused it, not hang the run.
-    /// </summary>
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(60);
-
+    // The host gives its services 8 s to stop; one that ignores that fails the test instead of hanging the run.
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await _app.StopAsync().WaitAsync(StopLimit);
-            await _app.DisposeAsync().AsTask().WaitAsync(StopLimit);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"The chat server at {Address} did not stop within {StopLimit.TotalSeconds:0} s.");
-        }
+        await Bounded.WithinAsync(_app.StopAsync(), Bounded.Stop, $"Stopping the chat server at {Address}");
+        await Bounded.StopAsync(_app.DisposeAsync(), $"Disposing the chat server at {Address}");
     }
 }
