@@ -35,6 +35,8 @@ public static class RoomsSiloBuilderExtensions
         silo.Services.AddSingleton<IValidateOptions<RoomOptions>, RoomOptionsValidator>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<ActiveRooms>();
+        silo.Services.AddSingleton<RoomCensusReporter>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<RoomCensusReporter>());
         silo.Services.TryAddSingleton<IMessageLog, MemoryMessageLog>();
         if (archive is null)
         {
