@@ -31,6 +31,9 @@ public sealed class ResumingClient(string room, string user) : IAsyncDisposable
         long? since = _connections.Count == 0 ? null : LastSeq;
         if (_connections.Count > 0)
         {
+            // A lost connection's calls fail before it raises Reconnecting or Closed; stopping it in between
+            // would hide whether the server allowed a reconnect, so its own report comes first.
+            await Current.Lifecycle.WaitUntilAsync(events => events.Count > 0, $"{user}'s lost connection to report how it ended");
             await Current.Connection.StopAsync(); // no more reconnect attempts to the instance that went away
             _seen.AddRange(Current.Messages.Items);
         }
