@@ -43,14 +43,14 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit");
         await room.SendAsync("ada", "before", null, "ada");
+        var arrived = _arrivals.Count;
         var held = _storage.HoldNextAppend();
         var writesBefore = _storage.Appends;
 
         var first = room.SendAsync("ada", "first", null, "ada");
         await held;
-        var taken = _arrivals.Count;
         var queued = Enumerable.Range(1, 4).Select(i => room.SendAsync("bo", $"queued {i}", null, "bo")).ToList();
-        await _arrivals.WaitForAsync(taken + 4);
+        await _arrivals.WaitForAsync(arrived + 1 + 4);
         var visible = await room.GetMessagesAfterAsync(0, 50);
 
         Assert.Equal(["before"], visible.Select(m => m.Text));
@@ -69,13 +69,13 @@ public sealed class GroupCommitTests : IAsyncLifetime
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-failure");
         await room.SendAsync("ada", "kept", null, "ada");
+        var arrived = _arrivals.Count;
         var held = _storage.HoldNextAppend();
 
         var failing = room.SendAsync("ada", "lost with the write", null, "ada");
         await held;
-        var taken = _arrivals.Count;
         var queued = room.SendAsync("bo", "queued behind it", "retry-me", "bo");
-        await _arrivals.WaitForAsync(taken + 1);
+        await _arrivals.WaitForAsync(arrived + 1 + 1);
         _storage.Release(succeed: false);
 
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
@@ -90,12 +90,12 @@ public sealed class GroupCommitTests : IAsyncLifetime
     public async Task WhileAnAppendHangsARoomQueuesAtMostItsBoundAndRefusesTheRestAsBusyAtOnce()
     {
         var room = _cluster.Client.GetGrain<IRoomGrain>("group-commit-bound");
+        var arrived = _arrivals.Count;
         var held = _storage.HoldNextAppend();
         var inFlight = room.SendAsync("ada", "in the held append", null, "ada");
         await held;
-        var taken = _arrivals.Count;
         var queued = Enumerable.Range(1, MaxQueued).Select(i => room.SendAsync("bo", $"queued {i}", null, "bo")).ToList();
-        await _arrivals.WaitForAsync(taken + MaxQueued);
+        await _arrivals.WaitForAsync(arrived + 1 + MaxQueued);
 
         var refused = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("cy", "one too many", "cy-1", "cy"));
         _storage.Release(succeed: true);

@@ -9,6 +9,10 @@ public sealed class SendArrivals : IIncomingGrainCallFilter
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
     private int _count;
 
+    /// <summary>
+    /// Sends counted so far. A send is counted once the room has taken it in, after the write it started may
+    /// already have begun, so a test counts from before the send it holds, not from once the write began.
+    /// </summary>
     public int Count => Volatile.Read(ref _count);
 
     public Task WaitForAsync(int count)
