@@ -96,6 +96,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await held;
         var queued = Enumerable.Range(1, MaxQueued).Select(i => room.SendAsync("bo", $"queued {i}", null, "bo")).ToList();
         await _arrivals.WaitForAsync(arrived + 1 + MaxQueued);
+        Assert.Empty(_arrivals.Refused); // all of them queued, so the room is at its bound
 
         var refused = await Assert.ThrowsAsync<ChatRuleException>(() => room.SendAsync("cy", "one too many", "cy-1", "cy"));
         _storage.Release(succeed: true);
