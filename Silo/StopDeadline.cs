@@ -12,13 +12,31 @@ namespace OrleansChat.Silo;
 /// </summary>
 public static class StopDeadline
 {
+    private static readonly List<PosixSignalRegistration> Signals = [];
+    private static int _started;
+
     /// <summary>
     /// Ends this process <paramref name="after"/> the stop began if it is still running then. For the
     /// executable only: a process that hosts other things (a test run) must not be ended by it.
     /// </summary>
     public static void Arm(IHostApplicationLifetime lifetime, TimeSpan after)
     {
-        lifetime.ApplicationStopping.Register(() => new Thread(() =>
+        // The count starts at the signal itself. ApplicationStopping runs its callbacks one after another, and
+        // some hold it on purpose (ConnectionLifetime lets clients read "reconnect allowed" for up to 2 s), so
+        // a count started there would end past Cloud Run's 10 s. A stop asked for in code starts it there.
+        Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Start(after)));
+        Signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Start(after)));
+        lifetime.ApplicationStopping.Register(() => Start(after));
+    }
+
+    private static void Start(TimeSpan after)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return;
+        }
+
+        new Thread(() =>
         {
             Thread.Sleep(after);
             // Written directly: the logging pipeline may be among what is stuck.
@@ -26,7 +44,7 @@ public static class StopDeadline
             Console.Error.Flush();
             Exit(0);
         })
-        { IsBackground = true, Name = "stop deadline" }.Start());
+        { IsBackground = true, Name = "stop deadline" }.Start();
     }
 
     // _exit, not Environment.Exit: the host's own exit handler waits for the stop that is stuck.
